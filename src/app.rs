@@ -1,0 +1,88 @@
+//! Builds the HTTP server: shared state, middleware and the route table.
+
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::web::{self, cache::TtlCache, home::HomeCounts};
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long home-page counts are shared between requests.
+const HOME_COUNTS_TTL: Duration = Duration::from_secs(30);
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    /// Absolute base of the site's URLs, without a trailing slash.
+    pub base_url: String,
+    pub static_dir: PathBuf,
+    pub home_counts: TtlCache<HomeCounts>,
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+    base_url: String,
+}
+
+impl Application {
+    /// Binds the listener and builds the server. Does not touch the database: pages
+    /// answer 503 until it is reachable.
+    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {} (BIND): {e}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let base_url = settings.site_url.clone().unwrap_or_else(|| {
+            let host = if address.ip().is_unspecified() {
+                "localhost".to_owned()
+            } else {
+                address.ip().to_string()
+            };
+            format!("http://{host}:{}", address.port())
+        });
+        let pool = db::build_pool(
+            settings.database_url.expose(),
+            settings.db_pool_size,
+            settings.db_acquire_timeout,
+        );
+        let state = actix_web::web::Data::new(AppState {
+            pool,
+            base_url: base_url.clone(),
+            static_dir: settings.static_dir.clone(),
+            home_counts: TtlCache::new(HOME_COUNTS_TTL),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(Compress::default())
+                .wrap(web::middleware::security_headers())
+                .wrap(from_fn(web::middleware::request_log))
+                .configure(web::routes)
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self {
+            server,
+            port: address.port(),
+            base_url,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The server future; resolves after a graceful shutdown (SIGTERM, SIGINT).
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}

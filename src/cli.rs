@@ -1,0 +1,142 @@
+//! The command line: `serve` (default), `migrate` and `seed`.
+
+use crate::app::Application;
+use crate::config::Settings;
+use crate::{db, repo, seed, telemetry};
+use anyhow::Context;
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jobboard",
+    version,
+    about = "A job board for software developers in Germany"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create and migrate the database if needed, seed demo content into an empty one,
+    /// and serve the site (the default).
+    Serve,
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Load content into the database.
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct SeedArgs {
+    /// The demo companies, jobs and articles. Running it again adds nothing.
+    #[arg(long)]
+    demo: bool,
+    /// N synthetic jobs for benchmarks, appended with COPY.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    jobs: Option<u64>,
+}
+
+/// Parses the command line and runs the command. Wrong arguments exit with clap's
+/// message and code 2; failures print one line and exit with 1.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(&settings.log_filter);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&settings),
+        Command::Migrate => prepare_database(&settings).map(|_| ()),
+        Command::Seed(args) if args.demo => seed_demo(&settings),
+        Command::Seed(args) => seed_bulk(&settings, args.jobs.unwrap_or_default()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Creates the database when missing and applies pending migrations.
+fn prepare_database(settings: &Settings) -> anyhow::Result<diesel::PgConnection> {
+    let url = settings.database_url.expose();
+    if db::ensure_database_exists(url)? {
+        tracing::info!("created the database");
+    }
+    let mut conn = db::connect(url).context("cannot connect to the database (DATABASE_URL)")?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied.is_empty() {
+        tracing::info!("database schema is up to date");
+    } else {
+        tracing::info!(migrations = ?applied, "applied {} migration(s)", applied.len());
+    }
+    Ok(conn)
+}
+
+fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = prepare_database(settings)?;
+    let report = seed::demo(&mut conn, Utc::now()).context("seeding demo content")?;
+    tracing::info!(
+        technologies = report.technologies,
+        companies = report.companies,
+        jobs = report.jobs,
+        articles = report.articles,
+        "demo content: added {} jobs, {} companies, {} articles",
+        report.jobs,
+        report.companies,
+        report.articles
+    );
+    Ok(())
+}
+
+fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
+    let mut conn = prepare_database(settings)?;
+    let report = seed::load_jobs(&mut conn, count, Utc::now(), |done| {
+        if done % 100_000 == 0 || done == count {
+            tracing::info!(jobs = done, "loaded {done} of {count} jobs");
+        }
+    })
+    .context("loading synthetic jobs")?;
+    tracing::info!(
+        jobs = report.jobs,
+        companies = report.companies,
+        seconds = format_args!("{:.1}", report.seconds),
+        "loaded {} jobs in {:.1} s",
+        report.jobs,
+        report.seconds
+    );
+    Ok(())
+}
+
+fn serve(settings: &Settings) -> anyhow::Result<()> {
+    if settings.uses_dev_secret {
+        tracing::warn!(
+            "SECRET_KEY is not set: using the development key. Set it before going live."
+        );
+    }
+    let mut conn = prepare_database(settings)?;
+    if !repo::jobs::any_exist(&mut conn)? {
+        tracing::info!("the database has no jobs yet: seeding demo content");
+        seed::demo(&mut conn, Utc::now()).context("seeding demo content")?;
+    }
+    drop(conn);
+
+    actix_web::rt::System::new().block_on(async {
+        let app = Application::build(settings)?;
+        tracing::info!(url = %app.base_url(), "jobboard is listening on {}", app.base_url());
+        app.into_server().await.context("server failed")?;
+        tracing::info!("shut down cleanly");
+        Ok(())
+    })
+}

@@ -1,0 +1,207 @@
+//! Row structs: the exact shape of what Diesel reads and writes. Conversion into domain
+//! types happens in the repository layer.
+
+use super::schema::{articles, companies, job_technologies, jobs, technologies};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = companies, check_for_backend(diesel::pg::Pg))]
+pub struct CompanyRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub city: String,
+    pub website: Option<String>,
+    pub about: String,
+    pub size_band: String,
+}
+
+/// The few company fields a job card needs.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = companies, check_for_backend(diesel::pg::Pg))]
+pub struct CompanyRefRow {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = companies)]
+pub struct NewCompanyRow<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub city: &'a str,
+    pub website: Option<&'a str>,
+    pub about: &'a str,
+    pub size_band: &'a str,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = technologies, check_for_backend(diesel::pg::Pg))]
+pub struct TechnologyRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = technologies)]
+pub struct NewTechnologyRow<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+}
+
+/// The job columns a listing card shows.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = jobs, check_for_backend(diesel::pg::Pg))]
+pub struct JobCardRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub city: Option<String>,
+    pub country: String,
+    pub remote_policy: String,
+    pub remote_countries: Vec<Option<String>>,
+    pub seniority: String,
+    pub employment_type: String,
+    pub salary_min: Option<i32>,
+    pub salary_max: Option<i32>,
+    pub salary_currency: Option<String>,
+    pub salary_period: Option<String>,
+    pub posted_at: DateTime<Utc>,
+}
+
+/// A job card row joined with its company, read in one query.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct JobWithCompanyRow {
+    #[diesel(embed)]
+    pub job: JobCardRow,
+    #[diesel(embed)]
+    pub company: CompanyRefRow,
+}
+
+/// The columns only a job page needs on top of the card.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = jobs, check_for_backend(diesel::pg::Pg))]
+pub struct JobExtraRow {
+    pub description: String,
+    pub apply_url: Option<String>,
+    pub apply_email: Option<String>,
+    pub valid_through: DateTime<Utc>,
+    pub status: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct JobPageRow {
+    #[diesel(embed)]
+    pub card: JobCardRow,
+    #[diesel(embed)]
+    pub extra: JobExtraRow,
+    #[diesel(embed)]
+    pub company: CompanyRow,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = jobs)]
+pub struct NewJobRow<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub company_id: i64,
+    pub description: &'a str,
+    pub city: Option<&'a str>,
+    pub country: &'a str,
+    pub remote_policy: &'a str,
+    pub remote_countries: Vec<&'a str>,
+    pub seniority: &'a str,
+    pub employment_type: &'a str,
+    pub salary_min: Option<i32>,
+    pub salary_max: Option<i32>,
+    pub salary_currency: Option<&'a str>,
+    pub salary_period: Option<&'a str>,
+    pub apply_url: Option<&'a str>,
+    pub apply_email: Option<&'a str>,
+    pub posted_at: DateTime<Utc>,
+    pub valid_through: DateTime<Utc>,
+    pub status: &'a str,
+}
+
+/// A whole job row for bulk `COPY`: every column is sent, so none may fall back to a
+/// default.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = jobs, treat_none_as_default_value = false)]
+pub struct BulkJobRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub company_id: i64,
+    pub description: String,
+    pub city: Option<String>,
+    pub country: String,
+    pub remote_policy: &'static str,
+    pub remote_countries: Vec<String>,
+    pub seniority: &'static str,
+    pub employment_type: &'static str,
+    pub salary_min: Option<i32>,
+    pub salary_max: Option<i32>,
+    pub salary_currency: Option<&'static str>,
+    pub salary_period: Option<&'static str>,
+    pub apply_url: Option<String>,
+    pub apply_email: Option<String>,
+    pub posted_at: DateTime<Utc>,
+    pub valid_through: DateTime<Utc>,
+    pub status: &'static str,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = job_technologies, treat_none_as_default_value = false)]
+pub struct JobTechnologyRow {
+    pub job_id: i64,
+    pub technology_id: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = articles, check_for_backend(diesel::pg::Pg))]
+pub struct ArticleListRow {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub author_name: String,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Word count is computed from the body; listings read it whole because articles are
+    /// few and short. Revisit if bodies grow large.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = articles, check_for_backend(diesel::pg::Pg))]
+pub struct ArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub author_name: String,
+    pub tags: Vec<Option<String>>,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = articles)]
+pub struct NewArticleRow<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub body: &'a str,
+    pub author_name: &'a str,
+    pub tags: Vec<&'a str>,
+    pub status: &'a str,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}

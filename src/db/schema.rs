@@ -1,0 +1,100 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    articles (id) {
+        id -> Int8,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        author_name -> Text,
+        editor_id -> Nullable<Int8>,
+        tags -> Array<Nullable<Text>>,
+        status -> Text,
+        published_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    companies (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+        city -> Text,
+        website -> Nullable<Text>,
+        about -> Text,
+        size_band -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    editors (id) {
+        id -> Int8,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    job_technologies (job_id, technology_id) {
+        job_id -> Int8,
+        technology_id -> Int8,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Int8,
+        slug -> Text,
+        title -> Text,
+        company_id -> Int8,
+        description -> Text,
+        city -> Nullable<Text>,
+        country -> Text,
+        remote_policy -> Text,
+        remote_countries -> Array<Nullable<Text>>,
+        seniority -> Text,
+        employment_type -> Text,
+        salary_min -> Nullable<Int4>,
+        salary_max -> Nullable<Int4>,
+        salary_currency -> Nullable<Text>,
+        salary_period -> Nullable<Text>,
+        apply_url -> Nullable<Text>,
+        apply_email -> Nullable<Text>,
+        posted_at -> Timestamptz,
+        valid_through -> Timestamptz,
+        status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    technologies (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+    }
+}
+
+diesel::joinable!(articles -> editors (editor_id));
+diesel::joinable!(job_technologies -> jobs (job_id));
+diesel::joinable!(job_technologies -> technologies (technology_id));
+diesel::joinable!(jobs -> companies (company_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    articles,
+    companies,
+    editors,
+    job_technologies,
+    jobs,
+    technologies,
+);

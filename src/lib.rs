@@ -1,0 +1,12 @@
+//! jobboard: a server-rendered job board for software developers in Germany.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod repo;
+pub mod seed;
+pub mod telemetry;
+pub mod views;
+pub mod web;

@@ -1,0 +1,9 @@
+//! Page structs (one per template) and the view models they print. View models hold
+//! ready-to-print strings, so templates stay free of logic.
+
+mod layout;
+mod models;
+pub mod pages;
+
+pub use layout::{Layout, Nav};
+pub use models::{ArticleCardView, ChipView, JobCardView, PageLinkView, pagination_links};

@@ -1,0 +1,365 @@
+//! One struct per page template. Each `new` turns domain data into printable fields.
+
+use super::{ArticleCardView, ChipView, JobCardView, Layout, PageLinkView};
+use crate::domain::article::{Article, ArticleSummary};
+use crate::domain::company::{Company, size_label};
+use crate::domain::dates;
+use crate::domain::job::{JobSummary, RemotePolicy, Seniority};
+use crate::domain::markdown::{self, SafeHtml};
+use crate::domain::technology::NamedCount;
+use askama::Template;
+use chrono::{DateTime, Utc};
+
+/// A crumb in the breadcrumb trail; the last one has no link.
+#[derive(Debug, Clone)]
+pub struct Crumb {
+    pub label: String,
+    pub url: Option<String>,
+}
+
+impl Crumb {
+    pub fn link(label: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            url: Some(url.into()),
+        }
+    }
+
+    pub fn here(label: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            url: None,
+        }
+    }
+}
+
+/// An `<option>` of a filter `<select>`.
+#[derive(Debug, Clone)]
+pub struct OptionView {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn count_chips(counts: &[NamedCount], url_for: impl Fn(&NamedCount) -> String) -> Vec<ChipView> {
+    counts
+        .iter()
+        .map(|c| ChipView {
+            label: c.name.clone(),
+            url: url_for(c),
+            count: Some(crate::domain::salary::group_thousands(
+                u32::try_from(c.count).unwrap_or(u32::MAX),
+            )),
+        })
+        .collect()
+}
+
+/// `/jobs?city=…` for a city name.
+pub fn city_url(city: &str) -> String {
+    format!(
+        "/jobs?{}",
+        serde_urlencoded::to_string([("city", city)]).unwrap_or_default()
+    )
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub layout: Layout,
+    pub open_jobs: String,
+    pub latest_jobs: Vec<JobCardView>,
+    pub technologies: Vec<ChipView>,
+    pub cities: Vec<ChipView>,
+    pub articles: Vec<ArticleCardView>,
+}
+
+impl HomePage {
+    pub fn new(
+        layout: Layout,
+        open_jobs: i64,
+        latest_jobs: &[JobSummary],
+        technologies: &[NamedCount],
+        cities: &[NamedCount],
+        articles: &[ArticleSummary],
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            layout,
+            open_jobs: crate::domain::salary::group_thousands(
+                u32::try_from(open_jobs).unwrap_or(u32::MAX),
+            ),
+            latest_jobs: JobCardView::list(latest_jobs, now),
+            technologies: count_chips(technologies, |t| format!("/jobs?technology={}", t.slug)),
+            cities: count_chips(cities, |c| city_url(&c.name)),
+            articles: ArticleCardView::list(articles),
+        }
+    }
+}
+
+/// The state of the `/jobs` filter form and result list.
+#[derive(Template)]
+#[template(path = "jobs/index.html")]
+pub struct JobIndexPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub count_text: String,
+    pub jobs: Vec<JobCardView>,
+    pub query: String,
+    pub technology_options: Vec<OptionView>,
+    pub city_options: Vec<OptionView>,
+    pub remote_options: Vec<OptionView>,
+    /// No work model chosen: the "Any" radio button is checked.
+    pub remote_any: bool,
+    pub seniority_options: Vec<OptionView>,
+    pub active_filters: Vec<ChipView>,
+    pub pages: Vec<PageLinkView>,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    /// Set when the page number is past the last page.
+    pub last_page_url: Option<String>,
+    pub clear_url: String,
+}
+
+/// Options for a select of enum values, with the chosen one marked.
+pub fn enum_options<T: Copy + PartialEq>(
+    all: &[T],
+    selected: Option<T>,
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<OptionView> {
+    all.iter()
+        .map(|v| OptionView {
+            value: value(*v).to_owned(),
+            label: label(*v).to_owned(),
+            selected: selected == Some(*v),
+        })
+        .collect()
+}
+
+pub fn remote_options(selected: Option<RemotePolicy>) -> Vec<OptionView> {
+    enum_options(
+        RemotePolicy::ALL,
+        selected,
+        RemotePolicy::as_str,
+        RemotePolicy::label,
+    )
+}
+
+pub fn seniority_options(selected: Option<Seniority>) -> Vec<OptionView> {
+    enum_options(
+        Seniority::ALL,
+        selected,
+        Seniority::as_str,
+        Seniority::label,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "jobs/show.html")]
+pub struct JobShowPage {
+    pub layout: Layout,
+    pub crumbs: Vec<Crumb>,
+    pub title: String,
+    pub company_name: String,
+    pub company_url: String,
+    pub company_monogram: String,
+    pub company_city: String,
+    pub company_size: String,
+    pub company_about: String,
+    pub company_website: Option<String>,
+    pub is_open: bool,
+    pub salary: Option<String>,
+    pub location: String,
+    pub seniority: String,
+    pub employment_type: String,
+    pub posted_iso: String,
+    pub posted_long: String,
+    pub posted_relative: String,
+    pub valid_iso: String,
+    pub valid_long: String,
+    pub apply_href: String,
+    pub apply_is_email: bool,
+    pub description: SafeHtml,
+    pub technologies: Vec<ChipView>,
+    pub similar: Vec<JobCardView>,
+}
+
+#[derive(Template)]
+#[template(path = "companies/show.html")]
+pub struct CompanyShowPage {
+    pub layout: Layout,
+    pub crumbs: Vec<Crumb>,
+    pub name: String,
+    pub monogram: String,
+    pub city: String,
+    pub size: String,
+    pub website: Option<String>,
+    pub about: SafeHtml,
+    pub jobs: Vec<JobCardView>,
+}
+
+impl CompanyShowPage {
+    pub fn new(layout: Layout, company: &Company, jobs: &[JobSummary], now: DateTime<Utc>) -> Self {
+        Self {
+            layout,
+            crumbs: vec![
+                Crumb::link("Home", "/"),
+                Crumb::link("Companies", "/companies"),
+                Crumb::here(&company.name),
+            ],
+            name: company.name.clone(),
+            monogram: company.monogram(),
+            city: company.city.clone(),
+            size: size_label(&company.size_band),
+            website: company.website.clone(),
+            about: markdown::render(&company.about_markdown),
+            jobs: JobCardView::list(jobs, now),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "articles/index.html")]
+pub struct ArticleIndexPage {
+    pub layout: Layout,
+    pub articles: Vec<ArticleCardView>,
+    pub pages: Vec<PageLinkView>,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "articles/show.html")]
+pub struct ArticleShowPage {
+    pub layout: Layout,
+    pub crumbs: Vec<Crumb>,
+    pub title: String,
+    pub summary: String,
+    pub author: String,
+    pub published_iso: String,
+    pub published_long: String,
+    /// Present when the article changed after publication.
+    pub updated: Option<(String, String)>,
+    pub reading_time: String,
+    pub body: SafeHtml,
+    pub tags: Vec<String>,
+    pub related: Vec<ArticleCardView>,
+    pub jobs: Vec<JobCardView>,
+}
+
+impl ArticleShowPage {
+    pub fn new(
+        layout: Layout,
+        article: &Article,
+        related: &[ArticleSummary],
+        jobs: &[JobSummary],
+        now: DateTime<Utc>,
+    ) -> Self {
+        let s = &article.summary;
+        let updated = (article.updated_at.date_naive() > s.published_at.date_naive()).then(|| {
+            (
+                dates::iso_date(article.updated_at),
+                dates::long_date(article.updated_at),
+            )
+        });
+        Self {
+            layout,
+            crumbs: vec![
+                Crumb::link("Home", "/"),
+                Crumb::link("Articles", "/articles"),
+                Crumb::here(&s.title),
+            ],
+            title: s.title.clone(),
+            summary: s.summary.clone(),
+            author: s.author_name.clone(),
+            published_iso: dates::iso_date(s.published_at),
+            published_long: dates::long_date(s.published_at),
+            updated,
+            reading_time: format!("{} min read", s.reading_minutes),
+            body: markdown::render(&article.body_markdown),
+            tags: article.tags.clone(),
+            related: ArticleCardView::list(related),
+            jobs: JobCardView::list(jobs, now),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub status: u16,
+    pub heading: String,
+    pub message: String,
+}
+
+impl JobShowPage {
+    pub fn new(
+        layout: Layout,
+        page: &crate::repo::jobs::JobPage,
+        similar: &[JobSummary],
+        now: DateTime<Utc>,
+    ) -> Self {
+        let job = &page.job;
+        let s = &job.summary;
+        let company = &page.company;
+        Self {
+            layout,
+            crumbs: vec![
+                Crumb::link("Home", "/"),
+                Crumb::link("Jobs", "/jobs"),
+                Crumb::here(&s.title),
+            ],
+            title: s.title.clone(),
+            company_name: company.name.clone(),
+            company_url: format!("/companies/{}", company.slug),
+            company_monogram: company.monogram(),
+            company_city: company.city.clone(),
+            company_size: size_label(&company.size_band),
+            company_about: markdown::plain_excerpt(&company.about_markdown, 240),
+            company_website: company.website.clone(),
+            is_open: job.is_open(now),
+            salary: s.salary.as_ref().map(|r| r.display_long()),
+            location: s.location.display(),
+            seniority: s.seniority.label().to_owned(),
+            employment_type: s.employment_type.label().to_owned(),
+            posted_iso: dates::iso_date(s.posted_at),
+            posted_long: dates::long_date(s.posted_at),
+            posted_relative: dates::relative(s.posted_at, now),
+            valid_iso: dates::iso_date(job.valid_through),
+            valid_long: dates::long_date(job.valid_through),
+            apply_href: job.apply.href(),
+            apply_is_email: matches!(job.apply, crate::domain::job::ApplyChannel::Email(_)),
+            description: markdown::render(&job.description_markdown),
+            technologies: s
+                .technologies
+                .iter()
+                .map(|t| ChipView {
+                    label: t.name.clone(),
+                    url: format!("/jobs?technology={}", t.slug),
+                    count: None,
+                })
+                .collect(),
+            similar: JobCardView::list(similar, now),
+        }
+    }
+}
+
+/// One company in the companies index.
+#[derive(Debug, Clone)]
+pub struct CompanyCardView {
+    pub url: String,
+    pub name: String,
+    pub monogram: String,
+    pub city: String,
+    pub open_jobs: String,
+}
+
+#[derive(Template)]
+#[template(path = "companies/index.html")]
+pub struct CompanyIndexPage {
+    pub layout: Layout,
+    pub companies: Vec<CompanyCardView>,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}

@@ -1,0 +1,114 @@
+//! Company pages.
+
+use super::db::with_conn;
+use super::{WebError, html};
+use crate::app::AppState;
+use crate::domain::markdown::plain_excerpt;
+use crate::domain::slug::Slug;
+use crate::repo;
+use crate::views::pages::CompanyShowPage;
+use crate::views::{Layout, Nav};
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+
+/// Open jobs listed on a company page.
+const JOBS_ON_COMPANY_PAGE: i64 = 50;
+
+#[tracing::instrument(skip(state))]
+pub async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
+    let now = Utc::now();
+    let (company, jobs) = with_conn(&state.pool, move |conn| {
+        let company = repo::companies::find_by_slug(conn, &slug)?;
+        let jobs = repo::jobs::open_for_company(conn, company.id, JOBS_ON_COMPANY_PAGE, now)?;
+        Ok((company, jobs))
+    })
+    .await?;
+    let layout = Layout::page(
+        &state.base_url,
+        &format!("/companies/{}", company.slug),
+        format!("{} – developer jobs in {}", company.name, company.city),
+        plain_excerpt(&company.about_markdown, 160),
+        Nav::Companies,
+    );
+    html(&CompanyShowPage::new(layout, &company, &jobs, now))
+}
+
+const COMPANIES_PER_PAGE: u32 = 50;
+
+#[tracing::instrument(skip(state, req))]
+pub async fn index(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, WebError> {
+    let pairs = super::query_pairs(req.query_string())?;
+    let page = match pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == "page" && !v.is_empty())
+    {
+        Some((_, v)) => crate::domain::filter::parse_page(v)?,
+        None => 1,
+    };
+    let now = Utc::now();
+    let offset = i64::from(page - 1) * i64::from(COMPANIES_PER_PAGE);
+    let (companies, total) = with_conn(&state.pool, move |conn| {
+        Ok((
+            repo::companies::list_with_open_jobs(conn, i64::from(COMPANIES_PER_PAGE), offset, now)?,
+            repo::companies::count(conn)?,
+        ))
+    })
+    .await?;
+    let pages_total =
+        u32::try_from((total + i64::from(COMPANIES_PER_PAGE) - 1) / i64::from(COMPANIES_PER_PAGE))
+            .unwrap_or(1)
+            .max(1);
+    if page > pages_total {
+        return Err(WebError::NotFound);
+    }
+    let path_for = |n: u32| {
+        if n == 1 {
+            "/companies".to_owned()
+        } else {
+            format!("/companies?page={n}")
+        }
+    };
+    let layout = Layout::page(
+        &state.base_url,
+        &path_for(page),
+        if page > 1 {
+            format!("Companies hiring developers – page {page}")
+        } else {
+            "Companies hiring developers".to_owned()
+        },
+        "Tech companies hiring software developers in Germany, with their open jobs.",
+        Nav::Companies,
+    );
+    html(&crate::views::pages::CompanyIndexPage {
+        layout,
+        companies: companies
+            .into_iter()
+            .map(|c| crate::views::pages::CompanyCardView {
+                url: format!("/companies/{}", c.slug),
+                monogram: crate::domain::company::monogram(&c.name),
+                name: c.name,
+                city: c.city,
+                open_jobs: match c.open_jobs {
+                    0 => "No open jobs".to_owned(),
+                    1 => "1 open job".to_owned(),
+                    n => format!(
+                        "{} open jobs",
+                        crate::domain::salary::group_thousands(
+                            u32::try_from(n).unwrap_or(u32::MAX)
+                        )
+                    ),
+                },
+            })
+            .collect(),
+        prev_url: (page > 1).then(|| path_for(page - 1)),
+        next_url: (page < pages_total).then(|| path_for(page + 1)),
+    })
+}

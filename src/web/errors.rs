@@ -1,0 +1,127 @@
+//! The web layer's error type and the error pages it becomes.
+
+use crate::domain::InvalidInput;
+use crate::repo::RepoError;
+use crate::views::Layout;
+use crate::views::pages::ErrorPage;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use askama::Template;
+use std::fmt;
+
+/// Seconds a client should wait before retrying while the database is unavailable.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+#[derive(Debug)]
+pub enum WebError {
+    NotFound,
+    BadRequest(InvalidInput),
+    /// The database cannot be reached; the site answers 503 until it can.
+    Unavailable,
+    Internal(anyhow::Error),
+}
+
+impl fmt::Display for WebError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFound => f.write_str("not found"),
+            Self::BadRequest(e) => write!(f, "bad request: {e}"),
+            Self::Unavailable => f.write_str("service unavailable"),
+            Self::Internal(e) => write!(f, "internal error: {e:#}"),
+        }
+    }
+}
+
+impl From<RepoError> for WebError {
+    fn from(e: RepoError) -> Self {
+        match e {
+            RepoError::NotFound(_) => Self::NotFound,
+            RepoError::Unavailable(reason) => {
+                tracing::warn!(error = %reason, "database unavailable");
+                Self::Unavailable
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<InvalidInput> for WebError {
+    fn from(e: InvalidInput) -> Self {
+        Self::BadRequest(e)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for WebError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Self::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        Self::Internal(anyhow::anyhow!("template rendering failed: {e}"))
+    }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if let Self::Internal(e) = self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let (heading, message) = match self {
+            Self::NotFound => (
+                "Page not found".to_owned(),
+                "We could not find that page. The job may have been removed, or the address has a typo.".to_owned(),
+            ),
+            Self::BadRequest(e) => (
+                "That request did not work".to_owned(),
+                format!("The {} {}. Please check the address or the search form.", e.field, e.message),
+            ),
+            Self::Unavailable => (
+                "We'll be right back".to_owned(),
+                "The job board is briefly unavailable. Please try again in a few seconds.".to_owned(),
+            ),
+            Self::Internal(_) => (
+                "Something went wrong".to_owned(),
+                "Sorry, this page failed on our side. We have been told and will look into it.".to_owned(),
+            ),
+        };
+        let page = ErrorPage {
+            layout: Layout::error(heading.clone()),
+            status: status.as_u16(),
+            heading,
+            message,
+        };
+        let body = page.render().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "error page failed to render");
+            format!(
+                "<!doctype html><title>Error {}</title><p>Error {}</p>",
+                status.as_u16(),
+                status.as_u16()
+            )
+        });
+        let mut response = HttpResponse::build(status);
+        response
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+        }
+        response.body(body)
+    }
+}
+
+/// The fallback for every path no route matches.
+pub async fn not_found(_req: HttpRequest) -> Result<HttpResponse, WebError> {
+    Err(WebError::NotFound)
+}

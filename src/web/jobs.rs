@@ -1,0 +1,282 @@
+//! Job listings and job pages.
+
+use super::db::with_conn;
+use super::{WebError, html, query_pairs};
+use crate::app::AppState;
+use crate::domain::filter::{JobFilter, JobSearch, Pagination};
+use crate::domain::markdown::plain_excerpt;
+use crate::domain::salary::group_thousands;
+use crate::domain::slug::Slug;
+use crate::repo;
+use crate::views::pages::{
+    JobIndexPage, JobShowPage, OptionView, remote_options, seniority_options,
+};
+use crate::views::{ChipView, JobCardView, Layout, Nav, pagination_links};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+
+/// How many cities the filter form offers.
+const CITY_OPTIONS: i64 = 30;
+
+#[tracing::instrument(skip(state, req))]
+pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
+    let search = JobSearch::from_pairs(&query_pairs(req.query_string())?)?;
+    let now = Utc::now();
+    let for_repo = search.clone();
+    let (jobs, pagination, technologies, cities, technology_name) =
+        with_conn(&state.pool, move |conn| {
+            let (jobs, pagination) = repo::jobs::search(conn, &for_repo, now)?;
+            let technologies = repo::technologies::all(conn)?;
+            let cities = repo::jobs::popular_cities(conn, CITY_OPTIONS, now)?;
+            let technology_name = match &for_repo.filter.technology {
+                Some(slug) => repo::technologies::name_of(conn, slug)?,
+                None => None,
+            };
+            Ok((jobs, pagination, technologies, cities, technology_name))
+        })
+        .await?;
+
+    let filter = &search.filter;
+    let heading = heading_for(filter, technology_name.as_deref());
+    let path_for = |page: u32| {
+        let qs = search.query_string_for_page(page);
+        if qs.is_empty() {
+            "/jobs".to_owned()
+        } else {
+            format!("/jobs?{qs}")
+        }
+    };
+    let mut layout = Layout::page(
+        &state.base_url,
+        &path_for(search.page),
+        if search.page > 1 {
+            format!("{heading} – page {}", search.page)
+        } else {
+            heading.clone()
+        },
+        format!(
+            "{}. Salaries, tech stacks and remote options at a glance.",
+            count_sentence(&pagination, &heading)
+        ),
+        Nav::Jobs,
+    )
+    .with_search(filter.query.as_deref().unwrap_or_default());
+    // Filtered lists are ad-hoc: crawlers may follow them but should index the plain list.
+    if !filter.is_empty() || pagination.is_past_end() {
+        layout = layout.noindex();
+    }
+
+    let mut city_options: Vec<OptionView> = cities
+        .iter()
+        .map(|c| OptionView {
+            value: c.name.clone(),
+            label: format!(
+                "{} ({})",
+                c.name,
+                group_thousands(u32::try_from(c.count).unwrap_or(u32::MAX))
+            ),
+            selected: filter.city.as_deref() == Some(c.name.as_str()),
+        })
+        .collect();
+    if let Some(city) = &filter.city
+        && !city_options.iter().any(|o| o.selected)
+    {
+        city_options.insert(
+            0,
+            OptionView {
+                value: city.clone(),
+                label: city.clone(),
+                selected: true,
+            },
+        );
+    }
+
+    let last_page = pagination.last_page();
+    let page = JobIndexPage {
+        count_text: count_sentence(&pagination, "open jobs"),
+        heading,
+        jobs: JobCardView::list(&jobs, now),
+        query: filter.query.clone().unwrap_or_default(),
+        technology_options: technologies
+            .iter()
+            .map(|t| OptionView {
+                value: t.slug.to_string(),
+                label: t.name.clone(),
+                selected: filter.technology.as_ref() == Some(&t.slug),
+            })
+            .collect(),
+        city_options,
+        remote_options: remote_options(filter.remote),
+        remote_any: filter.remote.is_none(),
+        seniority_options: seniority_options(filter.seniority),
+        active_filters: active_filter_chips(&search, technology_name.as_deref()),
+        pages: if pagination.is_past_end() {
+            Vec::new()
+        } else {
+            pagination_links(&pagination, path_for)
+        },
+        prev_url: (search.page > 1 && !pagination.is_past_end()).then(|| path_for(search.page - 1)),
+        next_url: (search.page < last_page).then(|| path_for(search.page + 1)),
+        last_page_url: pagination.is_past_end().then(|| path_for(last_page)),
+        clear_url: "/jobs".to_owned(),
+        layout,
+    };
+    html(&page)
+}
+
+fn heading_for(filter: &JobFilter, technology_name: Option<&str>) -> String {
+    let mut heading = String::new();
+    if let Some(seniority) = filter.seniority {
+        heading.push_str(seniority.label());
+        heading.push(' ');
+    }
+    match (technology_name, &filter.technology) {
+        (Some(name), _) => heading.push_str(&format!("{name} developer jobs")),
+        (None, Some(slug)) => heading.push_str(&format!("{slug} developer jobs")),
+        (None, None) => heading.push_str("Developer jobs"),
+    }
+    match (&filter.city, filter.remote) {
+        (Some(city), _) => heading.push_str(&format!(" in {city}")),
+        (None, Some(crate::domain::job::RemotePolicy::Remote)) => heading.push_str(", remote"),
+        (None, _) => heading.push_str(" in Germany"),
+    }
+    if let Some(remote) = filter.remote
+        && filter.city.is_some()
+    {
+        heading.push_str(&format!(" ({})", remote.label().to_lowercase()));
+    }
+    if let Some(q) = &filter.query {
+        heading.push_str(&format!(" matching “{q}”"));
+    }
+    // Capitalise only the first letter; labels like "Mid-level" keep their case.
+    let mut chars = heading.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => heading,
+    }
+}
+
+fn count_sentence(pagination: &Pagination, noun: &str) -> String {
+    let n =
+        u32::try_from(pagination.total.min(crate::domain::filter::COUNT_CAP)).unwrap_or(u32::MAX);
+    let count = if pagination.is_capped() {
+        format!("{}+", group_thousands(n))
+    } else {
+        group_thousands(n)
+    };
+    if noun == "open jobs" {
+        match pagination.total {
+            0 => "No open jobs".to_owned(),
+            1 => "1 open job".to_owned(),
+            _ => format!("{count} open jobs"),
+        }
+    } else {
+        format!("{count} {}", noun.to_lowercase())
+    }
+}
+
+/// A chip per active filter whose link is the same search without that filter.
+fn active_filter_chips(search: &JobSearch, technology_name: Option<&str>) -> Vec<ChipView> {
+    let f = &search.filter;
+    let mut chips = Vec::new();
+    let mut push = |label: String, without: JobFilter| {
+        let qs = JobSearch {
+            filter: without,
+            page: 1,
+        }
+        .query_string_for_page(1);
+        chips.push(ChipView {
+            label,
+            url: if qs.is_empty() {
+                "/jobs".to_owned()
+            } else {
+                format!("/jobs?{qs}")
+            },
+            count: None,
+        });
+    };
+    if let Some(q) = &f.query {
+        push(
+            format!("“{q}”"),
+            JobFilter {
+                query: None,
+                ..f.clone()
+            },
+        );
+    }
+    if let Some(slug) = &f.technology {
+        push(
+            technology_name.unwrap_or(slug.as_str()).to_owned(),
+            JobFilter {
+                technology: None,
+                ..f.clone()
+            },
+        );
+    }
+    if let Some(city) = &f.city {
+        push(
+            city.clone(),
+            JobFilter {
+                city: None,
+                ..f.clone()
+            },
+        );
+    }
+    if let Some(remote) = f.remote {
+        push(
+            remote.label().to_owned(),
+            JobFilter {
+                remote: None,
+                ..f.clone()
+            },
+        );
+    }
+    if let Some(seniority) = f.seniority {
+        push(
+            seniority.label().to_owned(),
+            JobFilter {
+                seniority: None,
+                ..f.clone()
+            },
+        );
+    }
+    chips
+}
+
+#[tracing::instrument(skip(state))]
+pub async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
+    let now = Utc::now();
+    let (page, similar) = with_conn(&state.pool, move |conn| {
+        let page = repo::jobs::find_public_by_slug(conn, &slug)?;
+        let similar = repo::jobs::similar(conn, &page.job.summary, 4, now)?;
+        Ok((page, similar))
+    })
+    .await?;
+    let s = &page.job.summary;
+    let layout = Layout::page(
+        &state.base_url,
+        &format!("/jobs/{}", s.slug),
+        format!(
+            "{} at {} ({})",
+            s.title,
+            s.company_name,
+            s.location.display()
+        ),
+        plain_excerpt(
+            &format!(
+                "{} job at {} in {}. {}",
+                s.title,
+                s.company_name,
+                s.location.display(),
+                page.job.description_markdown
+            ),
+            160,
+        ),
+        Nav::Jobs,
+    );
+    html(&JobShowPage::new(layout, &page, &similar, now))
+}
