@@ -157,13 +157,21 @@ impl Settings {
             });
         }
 
+        let log_filter = var("RUST_LOG").unwrap_or_else(|| "info".to_owned());
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
+            return Err(ConfigError {
+                variable: "RUST_LOG",
+                message: format!("'{log_filter}' is not a valid log filter ({e})"),
+            });
+        }
+
         Ok(Self {
             app_env,
             database_url: Secret::new(database_url),
             bind,
             site_url,
             secret_key,
-            log_filter: var("RUST_LOG").unwrap_or_else(|| "info".to_owned()),
+            log_filter,
             db_pool_size,
             db_acquire_timeout: Duration::from_millis(1500),
             static_dir: var("STATIC_DIR").map_or_else(|| PathBuf::from("static"), PathBuf::from),
@@ -281,6 +289,17 @@ mod tests {
                 .variable,
             "DATABASE_URL"
         );
+    }
+
+    #[test]
+    fn a_malformed_log_filter_is_rejected() {
+        assert_eq!(
+            settings(&[("RUST_LOG", "jobboard=loud")])
+                .unwrap_err()
+                .variable,
+            "RUST_LOG"
+        );
+        assert!(settings(&[("RUST_LOG", "warn,jobboard=debug")]).is_ok());
     }
 
     #[test]

@@ -88,7 +88,7 @@ impl ResponseError for WebError {
                 format!("The {} {}. Please check the address or the search form.", e.field, e.message),
             ),
             Self::Unavailable => (
-                "We'll be right back".to_owned(),
+                "Back in a moment".to_owned(),
                 "The job board is briefly unavailable. Please try again in a few seconds.".to_owned(),
             ),
             Self::Internal(_) => (

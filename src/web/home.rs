@@ -47,7 +47,7 @@ pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> 
     let layout = Layout::page(
         &state.base_url,
         "/",
-        "Developer jobs in Germany",
+        "Find developer jobs in Germany with salaries",
         format!(
             "{} open software developer jobs in Germany: backend, frontend, DevOps and more, with salaries. Plus career guides for developers.",
             counts.open_jobs

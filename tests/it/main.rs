@@ -1,1 +1,10 @@
+//! Integration tests: the real application on a random port against a fresh PostgreSQL
+//! database per test, cloned from a migrated template.
 
+mod cli;
+mod helpers;
+mod jobs;
+mod other_pages;
+mod robustness;
+mod security;
+mod seed;

@@ -1,0 +1,429 @@
+//! Spawning the app on a fresh database, and builders for test data.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use jobboard::app::Application;
+use jobboard::config::{DEFAULT_DATABASE_URL, Settings};
+use jobboard::domain::company::NewCompany;
+use jobboard::domain::job::{
+    ApplyChannel, EmploymentType, JobStatus, Location, NewJob, RemotePolicy, Seniority,
+};
+use jobboard::domain::salary::{Currency, SalaryPeriod, SalaryRange};
+use jobboard::domain::slug::Slug;
+use jobboard::repo;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The server every test database lives on: `DATABASE_URL` (its database name is
+/// ignored) or the local default.
+pub fn server_url() -> url::Url {
+    let raw = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned());
+    url::Url::parse(&raw).expect("DATABASE_URL must be a postgres:// URL")
+}
+
+pub fn database_url(name: &str) -> String {
+    let mut url = server_url();
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+fn maintenance_connection() -> PgConnection {
+    PgConnection::establish(&database_url("postgres")).unwrap_or_else(|e| {
+        panic!("cannot reach PostgreSQL for tests ({e}); run the tests through scripts/test, which starts it")
+    })
+}
+
+/// The template's name changes with the migrations, so an old template is never used.
+fn template_name() -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = walk(&dir);
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for path in files {
+        for byte in path
+            .to_string_lossy()
+            .bytes()
+            .chain(std::fs::read(&path).unwrap_or_default())
+        {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("jobboard_it_tpl_{:012x}", hash & 0xffff_ffff_ffff)
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("migrations dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Creates the migrated template once per migration set. An advisory lock keeps
+/// parallel test processes from building it twice.
+fn ensure_template() -> String {
+    static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let name = template_name();
+            let mut conn = maintenance_connection();
+            diesel::sql_query("SELECT pg_advisory_lock(7171717)").execute(&mut conn).unwrap();
+            let exists: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+                .bind::<diesel::sql_types::Text, _>(&name)
+                .get_result(&mut conn)
+                .unwrap();
+            if exists.n == 0 {
+                let building = format!("{name}_building");
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).execute(&mut conn).unwrap();
+                diesel::sql_query(format!("CREATE DATABASE {building}")).execute(&mut conn).unwrap();
+                {
+                    let mut tpl = PgConnection::establish(&database_url(&building)).unwrap();
+                    jobboard::db::run_migrations(&mut tpl).unwrap();
+                }
+                diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut conn).unwrap();
+                // Templates of older migration sets are of no use any more.
+                #[derive(QueryableByName)]
+                struct Name {
+                    #[diesel(sql_type = diesel::sql_types::Text)]
+                    datname: String,
+                }
+                let stale: Vec<Name> = diesel::sql_query(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'jobboard\\_it\\_tpl\\_%' AND datname <> $1",
+                )
+                .bind::<diesel::sql_types::Text, _>(&name)
+                .load(&mut conn)
+                .unwrap();
+                for db in stale {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.datname)).execute(&mut conn);
+                }
+            }
+            diesel::sql_query("SELECT pg_advisory_unlock(7171717)").execute(&mut conn).unwrap();
+            name
+        })
+        .clone()
+}
+
+/// A fresh, migrated, empty database; dropped when the value is dropped.
+pub struct TestDatabase {
+    pub name: String,
+}
+
+impl TestDatabase {
+    pub fn new() -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let template = ensure_template();
+        let name = format!(
+            "jobboard_it_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            Utc::now().timestamp_subsec_nanos()
+        );
+        let mut conn = maintenance_connection();
+        // CREATE DATABASE … TEMPLATE fails while another session is connected to the
+        // template; retry briefly when parallel processes clone at the same moment.
+        let mut attempts = 0;
+        loop {
+            match diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                .execute(&mut conn)
+            {
+                Ok(_) => break,
+                Err(e) if attempts < 50 => {
+                    attempts += 1;
+                    let _ = e;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => panic!("creating test database failed: {e}"),
+            }
+        }
+        Self { name }
+    }
+
+    pub fn url(&self) -> String {
+        database_url(&self.name)
+    }
+
+    pub fn connect(&self) -> PgConnection {
+        PgConnection::establish(&self.url()).expect("connect to test database")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let mut conn = maintenance_connection();
+        let _ = diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut conn);
+    }
+}
+
+/// The running application and its database.
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDatabase,
+    pub client: awc::Client,
+}
+
+/// A response read whole.
+pub struct Page {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    #[track_caller]
+    pub fn assert_contains(&self, needle: &str) {
+        assert!(
+            self.body.contains(needle),
+            "expected {needle:?} in the page:\n{}",
+            self.body
+        );
+    }
+
+    #[track_caller]
+    pub fn assert_lacks(&self, needle: &str) {
+        assert!(
+            !self.body.contains(needle),
+            "did not expect {needle:?} in the page:\n{}",
+            self.body
+        );
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let db = TestDatabase::new();
+    spawn_app_with_database_url(db.url(), db).await
+}
+
+/// Starts the app against any database URL (an unreachable one for outage tests).
+pub async fn spawn_app_with_database_url(database_url: String, db: TestDatabase) -> TestApp {
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", database_url),
+        ("BIND", "127.0.0.1:0".to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+        ("DB_POOL_SIZE", "4".to_owned()),
+    ]);
+    let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+    settings.static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+    let app = Application::build(&settings).expect("app builds");
+    let address = app.base_url().to_owned();
+    actix_web::rt::spawn(app.into_server());
+    TestApp {
+        address,
+        db,
+        client: awc::Client::builder()
+            .disable_redirects()
+            .timeout(std::time::Duration::from_secs(30))
+            .finish(),
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path} failed: {e}"));
+        let body = response.body().limit(10 * 1024 * 1024).await.expect("body");
+        Page {
+            status: response.status().as_u16(),
+            headers: response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        v.to_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    pub fn conn(&self) -> PgConnection {
+        self.db.connect()
+    }
+
+    /// Seeds the full demo data set.
+    pub fn seed_demo(&self) {
+        jobboard::seed::demo(&mut self.conn(), Utc::now()).expect("demo seed");
+    }
+
+    pub fn technology(&self, slug: &str, name: &str) {
+        repo::technologies::upsert(&mut self.conn(), &Slug::parse(slug).unwrap(), name).unwrap();
+    }
+
+    pub fn company(&self, slug: &str, name: &str, city: &str) {
+        let company = NewCompany {
+            slug: Slug::parse(slug).unwrap(),
+            name: name.to_owned(),
+            city: city.to_owned(),
+            website: Some(format!("https://www.{slug}.example")),
+            about_markdown: format!("{name} builds software in {city}."),
+            size_band: "51-200".to_owned(),
+        };
+        repo::companies::insert(&mut self.conn(), &company)
+            .unwrap()
+            .expect("new company");
+    }
+
+    pub fn insert(&self, job: JobBuilder) -> i64 {
+        repo::jobs::insert(&mut self.conn(), &job.build())
+            .unwrap()
+            .expect("new job")
+    }
+}
+
+/// A job with sensible defaults; each setter changes one thing.
+pub struct JobBuilder {
+    job: NewJob,
+}
+
+impl JobBuilder {
+    /// A published, open, on-site full-time job in Berlin at company `acme`.
+    pub fn new(title: &str) -> Self {
+        let now = Utc::now();
+        Self {
+            job: NewJob {
+                slug: Slug::from_text(title).unwrap(),
+                title: title.to_owned(),
+                company_slug: Slug::parse("acme").unwrap(),
+                description_markdown: format!("## About the role\n\nYou will work on {title}."),
+                location: Location {
+                    city: Some("Berlin".to_owned()),
+                    country: "DE".to_owned(),
+                    remote: RemotePolicy::Onsite,
+                    remote_countries: Vec::new(),
+                },
+                seniority: Seniority::Mid,
+                employment_type: EmploymentType::FullTime,
+                salary: Some(
+                    SalaryRange::parse(65_000, 80_000, Currency::Eur, SalaryPeriod::Year).unwrap(),
+                ),
+                apply: ApplyChannel::Url("https://www.acme.example/apply".to_owned()),
+                posted_at: now - Duration::days(1),
+                valid_through: now + Duration::days(30),
+                status: JobStatus::Published,
+                technology_slugs: Vec::new(),
+            },
+        }
+    }
+
+    pub fn slug(mut self, slug: &str) -> Self {
+        self.job.slug = Slug::parse(slug).unwrap();
+        self
+    }
+
+    pub fn company(mut self, slug: &str) -> Self {
+        self.job.company_slug = Slug::parse(slug).unwrap();
+        self
+    }
+
+    pub fn description(mut self, markdown: &str) -> Self {
+        self.job.description_markdown = markdown.to_owned();
+        self
+    }
+
+    pub fn city(mut self, city: &str) -> Self {
+        self.job.location.city = Some(city.to_owned());
+        self
+    }
+
+    pub fn remote(mut self, countries: &[&str]) -> Self {
+        self.job.location.remote = RemotePolicy::Remote;
+        self.job.location.city = None;
+        self.job.location.remote_countries = countries.iter().map(|c| (*c).to_owned()).collect();
+        self
+    }
+
+    pub fn hybrid(mut self) -> Self {
+        self.job.location.remote = RemotePolicy::Hybrid;
+        self
+    }
+
+    pub fn seniority(mut self, seniority: Seniority) -> Self {
+        self.job.seniority = seniority;
+        self
+    }
+
+    pub fn technologies(mut self, slugs: &[&str]) -> Self {
+        self.job.technology_slugs = slugs.iter().map(|s| Slug::parse(*s).unwrap()).collect();
+        self
+    }
+
+    pub fn salary(mut self, min: u32, max: u32) -> Self {
+        self.job.salary =
+            Some(SalaryRange::parse(min, max, Currency::Eur, SalaryPeriod::Year).unwrap());
+        self
+    }
+
+    pub fn no_salary(mut self) -> Self {
+        self.job.salary = None;
+        self
+    }
+
+    pub fn apply_email(mut self, email: &str) -> Self {
+        self.job.apply = ApplyChannel::Email(email.to_owned());
+        self
+    }
+
+    pub fn posted(mut self, at: DateTime<Utc>) -> Self {
+        self.job.posted_at = at;
+        self.job.valid_through = at + Duration::days(60);
+        self
+    }
+
+    pub fn status(mut self, status: JobStatus) -> Self {
+        self.job.status = status;
+        self
+    }
+
+    pub fn expired(mut self) -> Self {
+        let now = Utc::now();
+        self.job.posted_at = now - Duration::days(70);
+        self.job.valid_through = now - Duration::days(10);
+        self
+    }
+
+    pub fn build(self) -> NewJob {
+        self.job
+    }
+}
+
+/// A company `acme` in Berlin and the technologies rust, go and postgresql: the usual
+/// ground for job tests.
+pub fn basic_fixtures(app: &TestApp) {
+    app.company("acme", "Acme Software", "Berlin");
+    app.technology("rust", "Rust");
+    app.technology("go", "Go");
+    app.technology("postgresql", "PostgreSQL");
+}
