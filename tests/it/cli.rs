@@ -148,3 +148,89 @@ impl Drop for DropDatabase {
         }
     }
 }
+
+/// Sends a plain HTTP/1.0 GET and returns the status line and the whole response.
+fn http_get(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = address.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to the server");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serve_creates_and_seeds_the_database_logs_requests_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let name = format!(
+        "jobboard_it_serve_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_subsec_nanos()
+    );
+    let _cleanup = DropDatabase(name.clone());
+    let mut child = jobboard()
+        .arg("serve")
+        .env("DATABASE_URL", database_url(&name))
+        .env("BIND", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .env("STATIC_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.split("jobboard is listening on ").nth(1).map(|rest| {
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+        })
+        .expect("the server logs its URL");
+
+    let home = http_get(&address, "/");
+    let jobs = http_get(&address, "/jobs");
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+
+    assert!(home.starts_with("HTTP/1.0 200"), "{home}");
+    assert!(jobs.contains("open jobs"), "demo content was seeded");
+    assert!(kill.success());
+    assert!(status.success(), "exit status {status:?} after SIGTERM");
+    let log = rest.join("\n");
+    assert!(log.contains("GET /jobs 200"), "request log line:\n{log}");
+    assert!(log.contains("request_id"), "request id in the log:\n{log}");
+    assert!(log.contains("latency_ms"), "latency in the log:\n{log}");
+    assert!(log.contains("shut down cleanly"), "{log}");
+}
+
+#[test]
+fn settings_are_read_from_a_dot_env_file() {
+    let dir = std::env::temp_dir().join(format!("jobboard-dotenv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(".env"), "BIND=definitely-not-an-address\n").unwrap();
+
+    let output = jobboard()
+        .arg("migrate")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("BIND") && stderr.contains("definitely-not-an-address"),
+        "{stderr}"
+    );
+}

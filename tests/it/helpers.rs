@@ -217,16 +217,26 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app against any database URL (an unreachable one for outage tests).
 pub async fn spawn_app_with_database_url(database_url: String, db: TestDatabase) -> TestApp {
-    let vars: HashMap<&str, String> = HashMap::from([
+    spawn_app_with(database_url, db, &[]).await
+}
+
+/// Starts the app with extra settings (`SITE_URL`, …) on top of the test defaults.
+pub async fn spawn_app_with(
+    database_url: String,
+    db: TestDatabase,
+    extra: &[(&'static str, &str)],
+) -> TestApp {
+    let mut vars: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", database_url),
         ("BIND", "127.0.0.1:0".to_owned()),
         ("RUST_LOG", "warn".to_owned()),
         ("DB_POOL_SIZE", "4".to_owned()),
     ]);
+    vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
     settings.static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
     let app = Application::build(&settings).expect("app builds");
-    let address = app.base_url().to_owned();
+    let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.into_server());
     TestApp {
         address,

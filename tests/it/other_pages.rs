@@ -1,6 +1,6 @@
 //! Home, companies and articles.
 
-use crate::helpers::{JobBuilder, basic_fixtures, spawn_app};
+use crate::helpers::{JobBuilder, TestDatabase, basic_fixtures, spawn_app, spawn_app_with};
 use jobboard::domain::article::NewArticle;
 use jobboard::domain::slug::Slug;
 use jobboard::repo;
@@ -205,4 +205,15 @@ async fn every_page_has_a_unique_title_a_description_and_a_canonical_url() {
         page.assert_contains("<a class=\"skip-link\" href=\"#content\">");
         page.assert_contains("<main id=\"content\"");
     }
+}
+
+#[actix_web::test]
+async fn canonical_urls_use_the_configured_site_url() {
+    let db = TestDatabase::new();
+    let url = db.url();
+    let app = spawn_app_with(url, db, &[("SITE_URL", "https://jobs.example.org/")]).await;
+
+    let page = app.get("/articles").await;
+
+    page.assert_contains("<link rel=\"canonical\" href=\"https://jobs.example.org/articles\">");
 }

@@ -3,6 +3,7 @@
 use crate::helpers::{
     JobBuilder, TestDatabase, basic_fixtures, spawn_app, spawn_app_with_database_url,
 };
+use diesel::RunQueryDsl;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -81,6 +82,24 @@ async fn a_page_past_the_end_links_back_to_the_last_page() {
     page.assert_contains("<a href=\"/jobs\">Go to the last page</a>");
     page.assert_contains("noindex");
     assert_eq!(app.get("/articles?page=50").await.status, 404);
+}
+
+#[actix_web::test]
+async fn an_unexpected_failure_gets_the_500_page_in_the_site_layout() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Broken Job"));
+    // A currency the domain does not know: the row can no longer become a Job.
+    diesel::sql_query("UPDATE jobs SET salary_currency = 'XYZ'")
+        .execute(&mut app.conn())
+        .unwrap();
+
+    let page = app.get("/jobs/broken-job").await;
+
+    assert_eq!(page.status, 500);
+    page.assert_contains("Something went wrong");
+    page.assert_contains("<header class=\"site-header\">");
+    page.assert_lacks("XYZ");
 }
 
 #[actix_web::test]
