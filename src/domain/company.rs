@@ -29,6 +29,14 @@ pub fn monogram(name: &str) -> String {
         .collect()
 }
 
+/// One of five monogram colours, fixed per company so it looks the same on every page.
+pub fn monogram_tone(slug: &str) -> u8 {
+    let sum = slug.bytes().fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    });
+    u8::try_from(sum % 5).unwrap_or(0) + 1
+}
+
 /// The size band as people say it: "51-200" → "51–200 employees".
 pub fn size_label(band: &str) -> String {
     match band {
@@ -46,6 +54,17 @@ mod tests {
         assert_eq!(monogram("Nordlicht Software GmbH"), "NS");
         assert_eq!(monogram("acme"), "A");
         assert_eq!(monogram("  über  cloud "), "ÜC");
+    }
+
+    #[test]
+    fn monogram_tones_are_stable_and_in_range() {
+        assert_eq!(monogram_tone("acme"), monogram_tone("acme"));
+        let tones: std::collections::HashSet<u8> = ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .map(|s| monogram_tone(s))
+            .collect();
+        assert!(tones.iter().all(|t| (1..=5).contains(t)));
+        assert!(tones.len() > 1);
     }
 
     #[test]

@@ -94,6 +94,7 @@ pub async fn index(
             .map(|c| crate::views::pages::CompanyCardView {
                 url: format!("/companies/{}", c.slug),
                 monogram: crate::domain::company::monogram(&c.name),
+                tone: crate::domain::company::monogram_tone(&c.slug),
                 name: c.name,
                 city: c.city,
                 open_jobs: match c.open_jobs {
