@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::web::{self, cache::TtlCache, home::HomeCounts};
+use crate::web::{self, board::BoardCounts, cache::TtlCache};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer};
@@ -10,8 +10,8 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// How long home-page counts are shared between requests.
-const HOME_COUNTS_TTL: Duration = Duration::from_secs(30);
+/// How long board-wide counts are shared between requests.
+const BOARD_COUNTS_TTL: Duration = Duration::from_secs(30);
 
 /// What every handler can reach.
 pub struct AppState {
@@ -19,7 +19,7 @@ pub struct AppState {
     /// Absolute base of the site's URLs, without a trailing slash.
     pub base_url: String,
     pub static_dir: PathBuf,
-    pub home_counts: TtlCache<HomeCounts>,
+    pub board_counts: TtlCache<BoardCounts>,
 }
 
 /// A bound, not yet running server.
@@ -53,7 +53,7 @@ impl Application {
             pool,
             base_url: base_url.clone(),
             static_dir: settings.static_dir.clone(),
-            home_counts: TtlCache::new(HOME_COUNTS_TTL),
+            board_counts: TtlCache::new(BOARD_COUNTS_TTL),
         });
         let server = HttpServer::new(move || {
             App::new()

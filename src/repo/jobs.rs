@@ -24,8 +24,29 @@ pub struct JobPage {
 
 type OpenJobsQuery = jobs::BoxedQuery<'static, Pg>;
 
-/// Published jobs that have not expired at `now`, narrowed by `filter`.
-fn open_jobs(filter: &JobFilter, now: DateTime<Utc>) -> OpenJobsQuery {
+/// A filter whose technology slug has been looked up. Filtering by the id lets the
+/// planner use the per-technology statistics of `job_technologies`; an unknown
+/// technology matches nothing without touching the jobs at all.
+enum Resolved<'a> {
+    Filter(&'a JobFilter, Option<i64>),
+    NoMatch,
+}
+
+fn resolve<'a>(conn: &mut PgConnection, filter: &'a JobFilter) -> RepoResult<Resolved<'a>> {
+    match &filter.technology {
+        None => Ok(Resolved::Filter(filter, None)),
+        Some(slug) => Ok(technologies::table
+            .filter(technologies::slug.eq(slug.as_str()))
+            .select(technologies::id)
+            .first::<i64>(conn)
+            .optional()?
+            .map_or(Resolved::NoMatch, |id| Resolved::Filter(filter, Some(id)))),
+    }
+}
+
+/// Published jobs that have not expired at `now`, narrowed by `filter` (whose
+/// technology, if any, is `technology_id`).
+fn open_jobs(filter: &JobFilter, technology_id: Option<i64>, now: DateTime<Utc>) -> OpenJobsQuery {
     let mut query = jobs::table
         .filter(jobs::status.eq(JobStatus::Published.as_str()))
         .filter(jobs::valid_through.gt(now))
@@ -39,22 +60,25 @@ fn open_jobs(filter: &JobFilter, now: DateTime<Utc>) -> OpenJobsQuery {
     if let Some(seniority) = filter.seniority {
         query = query.filter(jobs::seniority.eq(seniority.as_str()));
     }
-    if let Some(technology) = &filter.technology {
+    if let Some(technology_id) = technology_id {
         let with_technology = job_technologies::table
-            .inner_join(technologies::table)
-            .filter(technologies::slug.eq(technology.as_str().to_owned()))
+            .filter(job_technologies::technology_id.eq(technology_id))
             .select(job_technologies::job_id);
         query = query.filter(jobs::id.eq_any(with_technology));
     }
     if let Some(text) = &filter.query {
-        // Must match the indexed expression in the migration exactly to use the GIN index.
         query = query.filter(
-            sql::<Bool>("jobs_search_document(jobs.title, jobs.description) @@ websearch_to_tsquery('simple', ")
+            sql::<Bool>("jobs.search_document @@ websearch_to_tsquery('simple', ")
                 .bind::<Text, _>(text.clone())
                 .sql(")"),
         );
     }
     query
+}
+
+/// Open jobs with no filter at all.
+fn all_open_jobs(now: DateTime<Utc>) -> OpenJobsQuery {
+    open_jobs(&JobFilter::default(), None, now)
 }
 
 /// One page of open jobs matching the search, newest first, and where that page stands.
@@ -63,8 +87,17 @@ pub fn search(
     search: &JobSearch,
     now: DateTime<Utc>,
 ) -> RepoResult<(Vec<JobSummary>, Pagination)> {
+    let Resolved::Filter(filter, technology_id) = resolve(conn, &search.filter)? else {
+        return Ok((
+            Vec::new(),
+            Pagination {
+                page: search.page,
+                total: 0,
+            },
+        ));
+    };
     // Counting stops past the cap, so a broad search costs a bounded index walk.
-    let counted: Vec<i64> = open_jobs(&search.filter, now)
+    let counted: Vec<i64> = open_jobs(filter, technology_id, now)
         .select(jobs::id)
         .limit(COUNT_CAP + 1)
         .load(conn)?;
@@ -75,7 +108,7 @@ pub fn search(
     if pagination.is_past_end() {
         return Ok((Vec::new(), pagination));
     }
-    let ids: Vec<i64> = open_jobs(&search.filter, now)
+    let ids: Vec<i64> = open_jobs(filter, technology_id, now)
         .select(jobs::id)
         .order((jobs::posted_at.desc(), jobs::id.desc()))
         .limit(i64::from(PAGE_SIZE))
@@ -90,7 +123,7 @@ pub fn latest(
     limit: i64,
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<JobSummary>> {
-    let ids: Vec<i64> = open_jobs(&JobFilter::default(), now)
+    let ids: Vec<i64> = all_open_jobs(now)
         .select(jobs::id)
         .order((jobs::posted_at.desc(), jobs::id.desc()))
         .limit(limit)
@@ -105,7 +138,7 @@ pub fn open_for_company(
     limit: i64,
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<JobSummary>> {
-    let ids: Vec<i64> = open_jobs(&JobFilter::default(), now)
+    let ids: Vec<i64> = all_open_jobs(now)
         .filter(jobs::company_id.eq(company_id))
         .select(jobs::id)
         .order((jobs::posted_at.desc(), jobs::id.desc()))
@@ -128,7 +161,7 @@ pub fn open_with_any_technology(
         .inner_join(technologies::table)
         .filter(technologies::slug.eq_any(technology_slugs.to_vec()))
         .select(job_technologies::job_id);
-    let ids: Vec<i64> = open_jobs(&JobFilter::default(), now)
+    let ids: Vec<i64> = all_open_jobs(now)
         .filter(jobs::id.eq_any(with_technology))
         .select(jobs::id)
         .order((jobs::posted_at.desc(), jobs::id.desc()))
@@ -292,9 +325,7 @@ pub fn popular_cities(
 
 /// How many open jobs there are, up to the count cap.
 pub fn count_open(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<i64> {
-    Ok(open_jobs(&JobFilter::default(), now)
-        .count()
-        .get_result(conn)?)
+    Ok(all_open_jobs(now).count().get_result(conn)?)
 }
 
 /// Whether there are any jobs at all (the first start seeds demo content when not).

@@ -61,15 +61,6 @@ pub fn popular(
         .collect()
 }
 
-/// The display name of a technology, if it exists.
-pub fn name_of(conn: &mut PgConnection, slug: &Slug) -> RepoResult<Option<String>> {
-    Ok(technologies::table
-        .filter(technologies::slug.eq(slug.as_str()))
-        .select(technologies::name)
-        .first(conn)
-        .optional()?)
-}
-
 /// Every technology, by name, for filter forms.
 pub fn all(conn: &mut PgConnection) -> RepoResult<Vec<crate::domain::technology::Technology>> {
     technologies::table

@@ -1,5 +1,6 @@
 //! Job listings and job pages.
 
+use super::board::board_counts;
 use super::db::with_conn;
 use super::{WebError, html, query_pairs};
 use crate::app::AppState;
@@ -15,26 +16,26 @@ use crate::views::{ChipView, JobCardView, Layout, Nav, pagination_links};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
-/// How many cities the filter form offers.
-const CITY_OPTIONS: i64 = 30;
-
 #[tracing::instrument(skip(state, req))]
 pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let search = JobSearch::from_pairs(&query_pairs(req.query_string())?)?;
     let now = Utc::now();
     let for_repo = search.clone();
-    let (jobs, pagination, technologies, cities, technology_name) =
-        with_conn(&state.pool, move |conn| {
-            let (jobs, pagination) = repo::jobs::search(conn, &for_repo, now)?;
-            let technologies = repo::technologies::all(conn)?;
-            let cities = repo::jobs::popular_cities(conn, CITY_OPTIONS, now)?;
-            let technology_name = match &for_repo.filter.technology {
-                Some(slug) => repo::technologies::name_of(conn, slug)?,
-                None => None,
-            };
-            Ok((jobs, pagination, technologies, cities, technology_name))
-        })
-        .await?;
+    let counts = board_counts(&state).await?;
+    let cities = &counts.cities;
+    let ((jobs, pagination), technologies) = with_conn(&state.pool, move |conn| {
+        Ok((
+            repo::jobs::search(conn, &for_repo, now)?,
+            repo::technologies::all(conn)?,
+        ))
+    })
+    .await?;
+    let technology_name = search
+        .filter
+        .technology
+        .as_ref()
+        .and_then(|slug| technologies.iter().find(|t| &t.slug == slug))
+        .map(|t| t.name.clone());
 
     let filter = &search.filter;
     let heading = heading_for(filter, technology_name.as_deref());

@@ -2,6 +2,7 @@
 
 pub mod articles;
 pub mod assets;
+pub mod board;
 pub mod cache;
 pub mod companies;
 pub mod db;
