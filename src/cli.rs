@@ -101,8 +101,8 @@ fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
 }
 
 fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
-    let mut conn = prepare_database(settings)?;
-    let report = seed::load_jobs(&mut conn, count, Utc::now(), |done| {
+    drop(prepare_database(settings)?);
+    let report = seed::load_jobs(settings.database_url.expose(), count, Utc::now(), |done| {
         if done % 100_000 == 0 || done == count {
             tracing::info!(jobs = done, "loaded {done} of {count} jobs");
         }

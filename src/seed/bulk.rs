@@ -9,6 +9,7 @@ use crate::repo::RepoError;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Rows sent per `COPY`; large enough to amortise round trips, small enough to keep
@@ -24,108 +25,159 @@ pub struct BulkReport {
     pub seconds: f64,
 }
 
-/// Appends `count` synthetic jobs (and the companies they need). Calls `progress` with
-/// the number of jobs loaded so far after every batch.
+/// Connections that load in parallel: the server's work per row (constraint checks,
+/// index updates, the search document) is what takes the time, and it spreads over
+/// backends.
+const LOAD_CONNECTIONS: u64 = 2;
+
+/// Everything a loader thread needs to turn ids into rows.
+struct Lookup {
+    units: HashMap<&'static str, Vec<i64>>,
+    technology_ids: HashMap<String, i64>,
+}
+
+/// Appends `count` synthetic jobs (and the companies they need) to the database at
+/// `database_url`. Calls `progress` with the number of jobs loaded so far after every
+/// batch, from the loader threads.
 pub fn load_jobs(
-    conn: &mut PgConnection,
+    database_url: &str,
     count: u64,
     now: DateTime<Utc>,
-    mut progress: impl FnMut(u64),
+    progress: impl Fn(u64) + Sync,
 ) -> Result<BulkReport, RepoError> {
     let started = Instant::now();
-    super::ensure_technologies(conn)?;
-    super::ensure_demo_companies(conn)?;
+    let mut conn = connect(database_url)?;
+    super::ensure_technologies(&mut conn)?;
+    super::ensure_demo_companies(&mut conn)?;
     let units_per_company =
         usize::try_from((count / JOBS_PER_COMPANY / COMPANIES.len() as u64).max(1)).unwrap_or(1);
-    let companies_added = ensure_units(conn, units_per_company)?;
-    let units = unit_ids(conn)?;
-    let technology_ids: HashMap<String, i64> = technologies::table
-        .select((technologies::slug, technologies::id))
-        .load::<(String, i64)>(conn)?
-        .into_iter()
-        .collect();
-
+    let companies_added = ensure_units(&mut conn, units_per_company)?;
+    let lookup = Lookup {
+        units: unit_ids(&mut conn)?,
+        technology_ids: technologies::table
+            .select((technologies::slug, technologies::id))
+            .load::<(String, i64)>(&mut conn)?
+            .into_iter()
+            .collect(),
+    };
     let first_id: i64 = jobs::table
         .select(diesel::dsl::max(jobs::id))
-        .first::<Option<i64>>(conn)?
+        .first::<Option<i64>>(&mut conn)?
         .unwrap_or(0)
         + 1;
-    // A different seed per starting id keeps repeated loads from being copies.
-    let mut rng = Rng::new(0x0b0a_5eed ^ first_id as u64);
-    let mut loaded = 0u64;
-    while loaded < count {
-        let size = usize::try_from((count - loaded).min(BATCH as u64)).unwrap_or(BATCH);
-        let mut rows = Vec::with_capacity(size);
-        let mut links = Vec::with_capacity(size * 4);
-        for offset in 0..size {
-            let id = first_id + i64::try_from(loaded).unwrap_or(0) + offset as i64;
-            let job = generate(&mut rng, now, false);
-            let company_units = &units[job.company.slug];
-            let company_id = company_units[rng.below(company_units.len())];
-            let title_slug =
-                Slug::from_text(&job.title).map_or_else(|_| "job".to_owned(), Slug::into_string);
-            let slug = format!("{}-{id}", truncate_slug(&title_slug, 100));
-            for tech in &job.technology_slugs {
-                if let Some(technology_id) = technology_ids.get(*tech) {
-                    links.push(JobTechnologyRow {
-                        job_id: id,
-                        technology_id: *technology_id,
-                    });
-                }
-            }
-            rows.push(BulkJobRow {
-                id,
-                apply_url: Some(format!("{}/careers/{slug}", job.company.website)),
-                slug,
-                title: job.title,
-                company_id,
-                description: job.description,
-                city: job.location.city,
-                country: job.location.country,
-                remote_policy: job.location.remote.as_str(),
-                remote_countries: job.location.remote_countries,
-                seniority: job.seniority.as_str(),
-                employment_type: job.employment_type.as_str(),
-                salary_min: job
-                    .salary
-                    .map(|s| i32::try_from(s.min()).unwrap_or(i32::MAX)),
-                salary_max: job
-                    .salary
-                    .map(|s| i32::try_from(s.max()).unwrap_or(i32::MAX)),
-                salary_currency: job.salary.map(|s| s.currency().code()),
-                salary_period: job.salary.map(|s| s.period().as_str()),
-                apply_email: None,
-                posted_at: job.posted_at,
-                valid_through: job.valid_through,
-                status: job.status.as_str(),
-                created_at: job.posted_at,
-                updated_at: job.posted_at,
-            });
-        }
-        conn.transaction(|conn| {
-            diesel::copy_from(jobs::table)
-                .from_insertable(&rows)
-                .execute(conn)?;
-            diesel::copy_from(job_technologies::table)
-                .from_insertable(&links)
-                .execute(conn)?;
-            Ok::<_, RepoError>(())
-        })?;
-        loaded += size as u64;
-        progress(loaded);
-    }
+
+    let loaded = AtomicU64::new(0);
+    let share = count.div_ceil(LOAD_CONNECTIONS);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..LOAD_CONNECTIONS)
+            .map(|worker| {
+                let begin = first_id + i64::try_from(worker * share).unwrap_or(0);
+                let end = first_id + i64::try_from(((worker + 1) * share).min(count)).unwrap_or(0);
+                let (lookup, loaded, progress) = (&lookup, &loaded, &progress);
+                scope.spawn(move || -> Result<(), RepoError> {
+                    let mut conn = connect(database_url)?;
+                    // A seed per starting id keeps repeated loads from being copies.
+                    let mut rng = Rng::new(0x0b0a_5eed ^ begin as u64);
+                    let mut next = begin;
+                    while next < end {
+                        let batch_end = (next + BATCH as i64).min(end);
+                        let (rows, links) = build_batch(&mut rng, next..batch_end, lookup, now);
+                        conn.transaction(|conn| {
+                            diesel::copy_from(jobs::table)
+                                .from_insertable(&rows)
+                                .execute(conn)?;
+                            diesel::copy_from(job_technologies::table)
+                                .from_insertable(&links)
+                                .execute(conn)?;
+                            Ok::<_, RepoError>(())
+                        })?;
+                        let size = u64::try_from(batch_end - next).unwrap_or(0);
+                        progress(loaded.fetch_add(size, Ordering::Relaxed) + size);
+                        next = batch_end;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|worker| {
+            worker
+                .join()
+                .unwrap_or_else(|_| Err(RepoError::InvalidRow("loader thread panicked".into())))
+        })
+    })?;
+
     // COPY with explicit ids leaves the identity sequence behind; later inserts need it ahead.
     diesel::sql_query(
         "SELECT setval(pg_get_serial_sequence('jobs', 'id'), (SELECT max(id) FROM jobs))",
     )
-    .execute(conn)?;
+    .execute(&mut conn)?;
     // VACUUM sets the visibility map, so index-only scans skip the heap from the start.
-    diesel::sql_query("VACUUM ANALYZE jobs, job_technologies, companies").execute(conn)?;
+    diesel::sql_query("VACUUM ANALYZE jobs, job_technologies, companies").execute(&mut conn)?;
     Ok(BulkReport {
-        jobs: loaded,
+        jobs: loaded.into_inner(),
         companies: companies_added,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+fn connect(database_url: &str) -> Result<PgConnection, RepoError> {
+    crate::db::connect(database_url).map_err(|e| RepoError::Unavailable(e.to_string()))
+}
+
+/// Rows for the job ids in `ids` and their technology links.
+fn build_batch(
+    rng: &mut Rng,
+    ids: std::ops::Range<i64>,
+    lookup: &Lookup,
+    now: DateTime<Utc>,
+) -> (Vec<BulkJobRow>, Vec<JobTechnologyRow>) {
+    let mut rows = Vec::with_capacity(BATCH);
+    let mut links = Vec::with_capacity(BATCH * 4);
+    for id in ids {
+        let job = generate(rng, now, false);
+        let company_units = &lookup.units[job.company.slug];
+        let company_id = company_units[rng.below(company_units.len())];
+        let title_slug =
+            Slug::from_text(&job.title).map_or_else(|_| "job".to_owned(), Slug::into_string);
+        let slug = format!("{}-{id}", truncate_slug(&title_slug, 100));
+        for tech in &job.technology_slugs {
+            if let Some(technology_id) = lookup.technology_ids.get(*tech) {
+                links.push(JobTechnologyRow {
+                    job_id: id,
+                    technology_id: *technology_id,
+                });
+            }
+        }
+        rows.push(BulkJobRow {
+            id,
+            apply_url: Some(format!("{}/careers/{slug}", job.company.website)),
+            slug,
+            title: job.title,
+            company_id,
+            description: job.description,
+            city: job.location.city,
+            country: job.location.country,
+            remote_policy: job.location.remote.as_str(),
+            remote_countries: job.location.remote_countries,
+            seniority: job.seniority.as_str(),
+            employment_type: job.employment_type.as_str(),
+            salary_min: job
+                .salary
+                .map(|s| i32::try_from(s.min()).unwrap_or(i32::MAX)),
+            salary_max: job
+                .salary
+                .map(|s| i32::try_from(s.max()).unwrap_or(i32::MAX)),
+            salary_currency: job.salary.map(|s| s.currency().code()),
+            salary_period: job.salary.map(|s| s.period().as_str()),
+            apply_email: None,
+            posted_at: job.posted_at,
+            valid_through: job.valid_through,
+            status: job.status.as_str(),
+            created_at: job.posted_at,
+            updated_at: job.posted_at,
+        });
+    }
+    (rows, links)
 }
 
 fn truncate_slug(slug: &str, max: usize) -> &str {

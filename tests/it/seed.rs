@@ -82,13 +82,18 @@ async fn the_bulk_loader_appends_synthetic_jobs_that_the_site_lists() {
     let app = spawn_app().await;
     let mut conn = app.conn();
 
-    let report = jobboard::seed::load_jobs(&mut conn, 2_500, Utc::now(), |_| {}).unwrap();
-    let again = jobboard::seed::load_jobs(&mut conn, 500, Utc::now(), |_| {}).unwrap();
+    let report = jobboard::seed::load_jobs(&app.db.url(), 2_500, Utc::now(), |_| {}).unwrap();
+    let again = jobboard::seed::load_jobs(&app.db.url(), 501, Utc::now(), |_| {}).unwrap();
 
     assert_eq!(report.jobs, 2_500);
-    assert_eq!(again.jobs, 500);
+    assert_eq!(again.jobs, 501);
     let total: i64 = jobs::table.count().get_result(&mut conn).unwrap();
-    assert_eq!(total, 3_000);
+    assert_eq!(total, 3_001);
+    let distinct_slugs: i64 = jobs::table
+        .select(diesel::dsl::count(jobs::slug).aggregate_distinct())
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(distinct_slugs, 3_001);
     // The identity sequence moved past the copied ids, so ordinary inserts still work.
     app.seed_demo();
     let page = app.get("/jobs?page=3").await;
