@@ -58,7 +58,11 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                // Listed innermost first: the ETag is taken from the uncompressed body,
+                // and every response, redirects included, gets the headers and a log line.
+                .wrap(from_fn(web::middleware::conditional_get))
                 .wrap(Compress::default())
+                .wrap(from_fn(web::middleware::canonical_paths))
                 .wrap(web::middleware::security_headers())
                 .wrap(from_fn(web::middleware::request_log))
                 .configure(web::routes)

@@ -69,6 +69,7 @@ pub struct JobCardRow {
     pub salary_currency: Option<String>,
     pub salary_period: Option<String>,
     pub posted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A job card row joined with its company, read in one query.
@@ -90,7 +91,6 @@ pub struct JobExtraRow {
     pub apply_email: Option<String>,
     pub valid_through: DateTime<Utc>,
     pub status: String,
-    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

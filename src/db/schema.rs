@@ -88,6 +88,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    slug_history (entity, slug) {
+        entity -> Text,
+        slug -> Text,
+        entity_id -> Int8,
+        retired_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     technologies (id) {
         id -> Int8,
         slug -> Text,
@@ -106,5 +115,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     editors,
     job_technologies,
     jobs,
+    slug_history,
     technologies,
 );

@@ -143,6 +143,7 @@ pub struct JobSummary {
     pub employment_type: EmploymentType,
     pub salary: Option<SalaryRange>,
     pub posted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     pub technologies: Vec<Technology>,
 }
 
@@ -154,7 +155,6 @@ pub struct JobDetail {
     pub apply: ApplyChannel,
     pub valid_through: DateTime<Utc>,
     pub status: JobStatus,
-    pub updated_at: DateTime<Utc>,
 }
 
 impl JobDetail {

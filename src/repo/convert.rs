@@ -77,6 +77,7 @@ pub fn job_summary(
             row.salary_period.as_deref(),
         )?,
         posted_at: row.posted_at,
+        updated_at: row.updated_at,
         technologies,
     })
 }

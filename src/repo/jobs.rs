@@ -108,13 +108,45 @@ pub fn search(
     if pagination.is_past_end() {
         return Ok((Vec::new(), pagination));
     }
-    let ids: Vec<i64> = open_jobs(filter, technology_id, now)
+    let jobs = newest_ids(
+        conn,
+        filter,
+        technology_id,
+        i64::from(PAGE_SIZE),
+        search.offset(),
+        now,
+    )?;
+    Ok((summaries_in_order(conn, &jobs)?, pagination))
+}
+
+fn newest_ids(
+    conn: &mut PgConnection,
+    filter: &JobFilter,
+    technology_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+    now: DateTime<Utc>,
+) -> RepoResult<Vec<i64>> {
+    Ok(open_jobs(filter, technology_id, now)
         .select(jobs::id)
         .order((jobs::posted_at.desc(), jobs::id.desc()))
-        .limit(i64::from(PAGE_SIZE))
-        .offset(search.offset())
-        .load(conn)?;
-    Ok((summaries_in_order(conn, &ids)?, pagination))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?)
+}
+
+/// The newest open jobs matching `filter`, without counting them (for feeds).
+pub fn newest_matching(
+    conn: &mut PgConnection,
+    filter: &JobFilter,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> RepoResult<Vec<JobSummary>> {
+    let Resolved::Filter(filter, technology_id) = resolve(conn, filter)? else {
+        return Ok(Vec::new());
+    };
+    let ids = newest_ids(conn, filter, technology_id, limit, 0, now)?;
+    summaries_in_order(conn, &ids)
 }
 
 /// The newest open jobs, for the home page.
@@ -247,7 +279,6 @@ pub fn find_public_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<J
             apply,
             valid_through: extra.valid_through,
             status: JobStatus::parse(&extra.status)?,
-            updated_at: extra.updated_at,
         },
         company,
     })

@@ -6,6 +6,8 @@ pub mod companies;
 mod convert;
 pub mod health;
 pub mod jobs;
+pub mod seo;
+pub mod slugs;
 pub mod technologies;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

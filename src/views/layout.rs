@@ -1,5 +1,7 @@
-//! What every page tells the base layout.
+//! What every page tells the base layout: titles, crawler hints, social cards,
+//! breadcrumbs and structured data.
 
+use super::structured_data::{self, JsonLd};
 use crate::web::assets;
 
 /// Which main navigation entry is the current section.
@@ -10,6 +12,36 @@ pub enum Nav {
     Companies,
     Articles,
     None,
+}
+
+/// A crumb in the breadcrumb trail; the last one (the page itself) has no link.
+#[derive(Debug, Clone)]
+pub struct Crumb {
+    pub label: String,
+    pub url: Option<String>,
+}
+
+impl Crumb {
+    pub fn link(label: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            url: Some(url.into()),
+        }
+    }
+
+    pub fn here(label: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            url: None,
+        }
+    }
+}
+
+/// An Atom feed a page offers with `rel=alternate`.
+#[derive(Debug, Clone)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
 }
 
 /// The fields `templates/base.html` reads. Every page struct carries one as `layout`.
@@ -28,6 +60,21 @@ pub struct Layout {
     pub stylesheet: String,
     pub icon: String,
     pub site_name: &'static str,
+    /// Absolute base of the site's URLs, without a trailing slash.
+    pub base_url: String,
+    /// Absolute URL of the page as requested, for Open Graph.
+    pub url: String,
+    /// Open Graph type: "website" or "article".
+    pub og_type: &'static str,
+    /// Absolute URL of the social card image.
+    pub og_image: String,
+    pub crumbs: Vec<Crumb>,
+    /// Absolute URLs of the neighbouring pages of a paged list.
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub feed: Option<FeedLink>,
+    /// JSON-LD blocks, already serialised and safe inside `<script>`.
+    pub structured_data: Vec<JsonLd>,
 }
 
 pub const SITE_NAME: &str = "jobboard";
@@ -41,34 +88,38 @@ impl Layout {
         description: impl Into<String>,
         nav: Nav,
     ) -> Self {
+        let url = format!("{base_url}{path}");
         Self {
             title: title.into(),
             description: description.into(),
-            canonical: Some(format!("{base_url}{path}")),
+            canonical: Some(url.clone()),
             robots: None,
             nav,
             search_query: String::new(),
             stylesheet: assets::url("css/site.css"),
             icon: assets::url("img/favicon.svg"),
             site_name: SITE_NAME,
+            base_url: base_url.to_owned(),
+            url,
+            og_type: "website",
+            og_image: format!("{base_url}{}", assets::url("img/social-card.png")),
+            crumbs: Vec::new(),
+            prev_url: None,
+            next_url: None,
+            feed: None,
+            structured_data: Vec::new(),
         }
     }
 
     /// Error pages: no canonical URL and never indexed.
     pub fn error(title: impl Into<String>) -> Self {
-        Self {
-            title: title.into(),
-            description: "Developer jobs in Germany.".to_owned(),
-            canonical: None,
-            robots: Some("noindex"),
-            nav: Nav::None,
-            search_query: String::new(),
-            stylesheet: assets::url("css/site.css"),
-            icon: assets::url("img/favicon.svg"),
-            site_name: SITE_NAME,
-        }
+        let mut layout = Self::page("", "", title, "Developer jobs in Germany.", Nav::None);
+        layout.canonical = None;
+        layout.robots = Some("noindex");
+        layout
     }
 
+    /// Crawlers may follow the links but should not index this page.
     pub fn noindex(mut self) -> Self {
         self.robots = Some("noindex,follow");
         self
@@ -76,6 +127,42 @@ impl Layout {
 
     pub fn with_search(mut self, query: &str) -> Self {
         self.search_query = query.to_owned();
+        self
+    }
+
+    pub fn article(mut self) -> Self {
+        self.og_type = "article";
+        self
+    }
+
+    /// Shows the trail and adds it as BreadcrumbList structured data.
+    pub fn with_crumbs(mut self, crumbs: Vec<Crumb>) -> Self {
+        self.structured_data.push(structured_data::breadcrumb_list(
+            &self.base_url,
+            &self.url,
+            &crumbs,
+        ));
+        self.crumbs = crumbs;
+        self
+    }
+
+    /// Links to the previous and next page of a list (given as site paths).
+    pub fn with_neighbours(mut self, prev: Option<&str>, next: Option<&str>) -> Self {
+        self.prev_url = prev.map(|p| format!("{}{p}", self.base_url));
+        self.next_url = next.map(|p| format!("{}{p}", self.base_url));
+        self
+    }
+
+    pub fn with_feed(mut self, title: impl Into<String>, url: impl Into<String>) -> Self {
+        self.feed = Some(FeedLink {
+            title: title.into(),
+            url: url.into(),
+        });
+        self
+    }
+
+    pub fn with_structured_data(mut self, block: JsonLd) -> Self {
+        self.structured_data.push(block);
         self
     }
 

@@ -4,6 +4,7 @@
 mod layout;
 mod models;
 pub mod pages;
+pub mod structured_data;
 
-pub use layout::{Layout, Nav};
+pub use layout::{Crumb, FeedLink, Layout, Nav, SITE_NAME};
 pub use models::{ArticleCardView, ChipView, JobCardView, PageLinkView, pagination_links};

@@ -10,29 +10,6 @@ use crate::domain::technology::NamedCount;
 use askama::Template;
 use chrono::{DateTime, Utc};
 
-/// A crumb in the breadcrumb trail; the last one has no link.
-#[derive(Debug, Clone)]
-pub struct Crumb {
-    pub label: String,
-    pub url: Option<String>,
-}
-
-impl Crumb {
-    pub fn link(label: impl Into<String>, url: impl Into<String>) -> Self {
-        Self {
-            label: label.into(),
-            url: Some(url.into()),
-        }
-    }
-
-    pub fn here(label: impl Into<String>) -> Self {
-        Self {
-            label: label.into(),
-            url: None,
-        }
-    }
-}
-
 /// An `<option>` of a filter `<select>`.
 #[derive(Debug, Clone)]
 pub struct OptionView {
@@ -158,7 +135,6 @@ pub fn seniority_options(selected: Option<Seniority>) -> Vec<OptionView> {
 #[template(path = "jobs/show.html")]
 pub struct JobShowPage {
     pub layout: Layout,
-    pub crumbs: Vec<Crumb>,
     pub title: String,
     pub company_name: String,
     pub company_url: String,
@@ -189,7 +165,6 @@ pub struct JobShowPage {
 #[template(path = "companies/show.html")]
 pub struct CompanyShowPage {
     pub layout: Layout,
-    pub crumbs: Vec<Crumb>,
     pub name: String,
     pub monogram: String,
     pub tone: u8,
@@ -204,11 +179,6 @@ impl CompanyShowPage {
     pub fn new(layout: Layout, company: &Company, jobs: &[JobSummary], now: DateTime<Utc>) -> Self {
         Self {
             layout,
-            crumbs: vec![
-                Crumb::link("Home", "/"),
-                Crumb::link("Companies", "/companies"),
-                Crumb::here(&company.name),
-            ],
             name: company.name.clone(),
             monogram: company.monogram(),
             tone: crate::domain::company::monogram_tone(company.slug.as_str()),
@@ -235,7 +205,6 @@ pub struct ArticleIndexPage {
 #[template(path = "articles/show.html")]
 pub struct ArticleShowPage {
     pub layout: Layout,
-    pub crumbs: Vec<Crumb>,
     pub title: String,
     pub summary: String,
     pub author: String,
@@ -267,11 +236,6 @@ impl ArticleShowPage {
         });
         Self {
             layout,
-            crumbs: vec![
-                Crumb::link("Home", "/"),
-                Crumb::link("Articles", "/articles"),
-                Crumb::here(&s.title),
-            ],
             title: s.title.clone(),
             summary: s.summary.clone(),
             author: s.author_name.clone(),
@@ -308,11 +272,6 @@ impl JobShowPage {
         let company = &page.company;
         Self {
             layout,
-            crumbs: vec![
-                Crumb::link("Home", "/"),
-                Crumb::link("Jobs", "/jobs"),
-                Crumb::here(&s.title),
-            ],
             title: s.title.clone(),
             company_name: company.name.clone(),
             company_url: format!("/companies/{}", company.slug),
@@ -367,4 +326,29 @@ pub struct CompanyIndexPage {
     pub companies: Vec<CompanyCardView>,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+}
+
+/// One entry of an Atom feed; every field is plain text the template escapes.
+#[derive(Debug, Clone)]
+pub struct AtomEntry {
+    pub title: String,
+    pub url: String,
+    pub published: String,
+    pub updated: String,
+    pub author: String,
+    pub summary: String,
+    /// Sanitised HTML, sent escaped as `type="html"` content as Atom requires.
+    pub content_html: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "feeds/atom.xml")]
+pub struct AtomFeed {
+    pub title: String,
+    pub subtitle: String,
+    pub self_url: String,
+    pub page_url: String,
+    pub updated: String,
+    pub site_name: &'static str,
+    pub entries: Vec<AtomEntry>,
 }

@@ -1,22 +1,28 @@
 //! Career articles.
 
 use super::db::with_conn;
-use super::{WebError, html, query_pairs};
+use super::{WebError, found, html, html_modified, paged_index};
 use crate::app::AppState;
-use crate::domain::InvalidInput;
-use crate::domain::filter::{Pagination, parse_page};
+use crate::domain::filter::{PAGE_SIZE, Pagination};
 use crate::domain::slug::Slug;
 use crate::repo;
+use crate::repo::slugs::{Entity, lookup};
 use crate::views::pages::{ArticleIndexPage, ArticleShowPage};
-use crate::views::{ArticleCardView, Layout, Nav, pagination_links};
+use crate::views::structured_data;
+use crate::views::{ArticleCardView, Crumb, Layout, Nav, pagination_links};
+use crate::web::assets;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
 const ARTICLES_PER_PAGE: u32 = 20;
+const FEED_TITLE: &str = "jobboard career guides";
 
 #[tracing::instrument(skip(state, req))]
 pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
-    let page = article_page(&query_pairs(req.query_string())?)?;
+    let page = match paged_index(&req, "/articles")? {
+        Ok(page) => page,
+        Err(redirect) => return Ok(redirect),
+    };
     let offset = i64::from(page - 1) * i64::from(ARTICLES_PER_PAGE);
     let (articles, total) = with_conn(&state.pool, move |conn| {
         Ok((
@@ -42,19 +48,20 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     // The pagination helper works in job-sized pages; scale the total to article pages.
     let pagination = Pagination {
         page,
-        total: i64::from(pages_total) * i64::from(crate::domain::filter::PAGE_SIZE),
+        total: i64::from(pages_total) * i64::from(PAGE_SIZE),
     };
+    let prev_url = (page > 1).then(|| path_for(page - 1));
+    let next_url = (page < pages_total).then(|| path_for(page + 1));
     let layout = Layout::page(
         &state.base_url,
         &path_for(page),
-        if page > 1 {
-            format!("Career guides for developers – page {page}")
-        } else {
-            "Career guides for developers".to_owned()
-        },
+        if page > 1 { format!("Career guides for developers – page {page}") } else { "Career guides for developers".to_owned() },
         "Practical articles for software developers in Germany: roles, salaries, CVs, interviews and remote work.",
         Nav::Articles,
-    );
+    )
+    .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Articles")])
+    .with_neighbours(prev_url.as_deref(), next_url.as_deref())
+    .with_feed(FEED_TITLE, format!("{}/articles/feed.xml", state.base_url));
     html(&ArticleIndexPage {
         layout,
         articles: ArticleCardView::list(&articles),
@@ -63,17 +70,9 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         } else {
             Vec::new()
         },
-        prev_url: (page > 1).then(|| path_for(page - 1)),
-        next_url: (page < pages_total).then(|| path_for(page + 1)),
+        prev_url,
+        next_url,
     })
-}
-
-fn article_page(pairs: &[(String, String)]) -> Result<u32, InvalidInput> {
-    match pairs.iter().rev().find(|(k, _)| k == "page") {
-        None => Ok(1),
-        Some((_, v)) if v.is_empty() => Ok(1),
-        Some((_, v)) => parse_page(v),
-    }
 }
 
 #[tracing::instrument(skip(state))]
@@ -83,21 +82,41 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
-    let (article, related, jobs) = with_conn(&state.pool, move |conn| {
-        let article = repo::articles::find_published_by_slug(conn, &slug)?;
-        let related = repo::articles::related(conn, &article, 3)?;
-        let jobs = repo::jobs::open_with_any_technology(conn, &article.tags, 3, now)?;
-        Ok((article, related, jobs))
+    let lookup = with_conn(&state.pool, move |conn| {
+        lookup(conn, Entity::Article, &slug, |conn| {
+            let article = repo::articles::find_published_by_slug(conn, &slug)?;
+            let related = repo::articles::related(conn, &article, 3)?;
+            let jobs = repo::jobs::open_with_any_technology(conn, &article.tags, 3, now)?;
+            Ok((article, related, jobs))
+        })
     })
     .await?;
+    let (article, related, jobs) = found(lookup, "/articles")?;
+    let s = &article.summary;
     let layout = Layout::page(
         &state.base_url,
-        &format!("/articles/{}", article.summary.slug),
-        article.summary.title.clone(),
-        article.summary.summary.clone(),
+        &format!("/articles/{}", s.slug),
+        s.title.clone(),
+        s.summary.clone(),
         Nav::Articles,
+    )
+    .article()
+    .with_crumbs(vec![
+        Crumb::link("Home", "/"),
+        Crumb::link("Articles", "/articles"),
+        Crumb::here(&s.title),
+    ])
+    .with_feed(FEED_TITLE, format!("{}/articles/feed.xml", state.base_url));
+    let data = structured_data::article(
+        &article,
+        &layout.url,
+        &layout.og_image,
+        &state.base_url,
+        &format!("{}{}", state.base_url, assets::url("img/logo.png")),
     );
-    html(&ArticleShowPage::new(
-        layout, &article, &related, &jobs, now,
-    ))
+    let layout = layout.with_structured_data(data);
+    html_modified(
+        &ArticleShowPage::new(layout, &article, &related, &jobs, now),
+        article.updated_at.max(s.published_at),
+    )
 }

@@ -1,13 +1,14 @@
 //! Company pages.
 
 use super::db::with_conn;
-use super::{WebError, html};
+use super::{WebError, found, html, paged_index};
 use crate::app::AppState;
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::slug::Slug;
 use crate::repo;
+use crate::repo::slugs::{Entity, lookup};
 use crate::views::pages::CompanyShowPage;
-use crate::views::{Layout, Nav};
+use crate::views::{Crumb, Layout, Nav};
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
@@ -21,19 +22,29 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
-    let (company, jobs) = with_conn(&state.pool, move |conn| {
-        let company = repo::companies::find_by_slug(conn, &slug)?;
-        let jobs = repo::jobs::open_for_company(conn, company.id, JOBS_ON_COMPANY_PAGE, now)?;
-        Ok((company, jobs))
+    let lookup = with_conn(&state.pool, move |conn| {
+        lookup(conn, Entity::Company, &slug, |conn| {
+            let company = repo::companies::find_by_slug(conn, &slug)?;
+            let jobs = repo::jobs::open_for_company(conn, company.id, JOBS_ON_COMPANY_PAGE, now)?;
+            Ok((company, jobs))
+        })
     })
     .await?;
+    let (company, jobs) = found(lookup, "/companies")?;
     let layout = Layout::page(
         &state.base_url,
         &format!("/companies/{}", company.slug),
         format!("{} – developer jobs in {}", company.name, company.city),
         plain_excerpt(&company.about_markdown, 160),
         Nav::Companies,
-    );
+    )
+    .with_crumbs(vec![
+        Crumb::link("Home", "/"),
+        Crumb::link("Companies", "/companies"),
+        Crumb::here(&company.name),
+    ]);
+    // No Last-Modified: the list also changes when a job expires, which no column records.
+    // The ETag still lets caches revalidate.
     html(&CompanyShowPage::new(layout, &company, &jobs, now))
 }
 
@@ -44,14 +55,9 @@ pub async fn index(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, WebError> {
-    let pairs = super::query_pairs(req.query_string())?;
-    let page = match pairs
-        .iter()
-        .rev()
-        .find(|(k, v)| k == "page" && !v.is_empty())
-    {
-        Some((_, v)) => crate::domain::filter::parse_page(v)?,
-        None => 1,
+    let page = match paged_index(&req, "/companies")? {
+        Ok(page) => page,
+        Err(redirect) => return Ok(redirect),
     };
     let now = Utc::now();
     let offset = i64::from(page - 1) * i64::from(COMPANIES_PER_PAGE);
@@ -76,6 +82,8 @@ pub async fn index(
             format!("/companies?page={n}")
         }
     };
+    let prev_url = (page > 1).then(|| path_for(page - 1));
+    let next_url = (page < pages_total).then(|| path_for(page + 1));
     let layout = Layout::page(
         &state.base_url,
         &path_for(page),
@@ -86,7 +94,9 @@ pub async fn index(
         },
         "Tech companies hiring software developers in Germany, with their open jobs.",
         Nav::Companies,
-    );
+    )
+    .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Companies")])
+    .with_neighbours(prev_url.as_deref(), next_url.as_deref());
     html(&crate::views::pages::CompanyIndexPage {
         layout,
         companies: companies
@@ -109,7 +119,7 @@ pub async fn index(
                 },
             })
             .collect(),
-        prev_url: (page > 1).then(|| path_for(page - 1)),
-        next_url: (page < pages_total).then(|| path_for(page + 1)),
+        prev_url,
+        next_url,
     })
 }

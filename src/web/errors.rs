@@ -15,6 +15,10 @@ const RETRY_AFTER_SECONDS: &str = "5";
 #[derive(Debug)]
 pub enum WebError {
     NotFound,
+    /// The page existed and was deleted on purpose.
+    Gone,
+    /// The page lives at another path now (a renamed slug): 301 there.
+    Moved(String),
     BadRequest(InvalidInput),
     /// The database cannot be reached; the site answers 503 until it can.
     Unavailable,
@@ -25,6 +29,8 @@ impl fmt::Display for WebError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotFound => f.write_str("not found"),
+            Self::Gone => f.write_str("gone"),
+            Self::Moved(to) => write!(f, "moved to {to}"),
             Self::BadRequest(e) => write!(f, "bad request: {e}"),
             Self::Unavailable => f.write_str("service unavailable"),
             Self::Internal(e) => write!(f, "internal error: {e:#}"),
@@ -67,6 +73,8 @@ impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Gone => StatusCode::GONE,
+            Self::Moved(_) => StatusCode::MOVED_PERMANENTLY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,13 +83,22 @@ impl ResponseError for WebError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        if let Self::Moved(location) = self {
+            return HttpResponse::MovedPermanently()
+                .insert_header((header::LOCATION, location.as_str()))
+                .finish();
+        }
         if let Self::Internal(e) = self {
             tracing::error!(error = ?e, "request failed");
         }
         let (heading, message) = match self {
-            Self::NotFound => (
+            Self::NotFound | Self::Moved(_) => (
                 "Page not found".to_owned(),
                 "We could not find that page. The job may have been removed, or the address has a typo.".to_owned(),
+            ),
+            Self::Gone => (
+                "This page has been removed".to_owned(),
+                "It is not coming back. The jobs and articles below are still here.".to_owned(),
             ),
             Self::BadRequest(e) => (
                 "That request did not work".to_owned(),

@@ -6,6 +6,7 @@ use super::{WebError, html};
 use crate::app::AppState;
 use crate::repo;
 use crate::views::pages::HomePage;
+use crate::views::structured_data;
 use crate::views::{Layout, Nav};
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
@@ -33,7 +34,13 @@ pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> 
             counts.open_jobs
         ),
         Nav::Home,
-    );
+    )
+    .with_feed("jobboard – new developer jobs", format!("{}/jobs/feed.xml", state.base_url));
+    let logo = format!("{}{}", state.base_url, super::assets::url("img/logo.png"));
+    let [website, organization] = structured_data::website_and_organization(&state.base_url, &logo);
+    let layout = layout
+        .with_structured_data(website)
+        .with_structured_data(organization);
     html(&HomePage::new(
         layout,
         counts.open_jobs,

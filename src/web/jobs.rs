@@ -2,23 +2,30 @@
 
 use super::board::board_counts;
 use super::db::with_conn;
-use super::{WebError, html, query_pairs};
+use super::{WebError, found, html, html_modified, listing_path, moved_permanently, query_pairs};
 use crate::app::AppState;
 use crate::domain::filter::{JobFilter, JobSearch, Pagination};
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::salary::group_thousands;
 use crate::domain::slug::Slug;
 use crate::repo;
+use crate::repo::slugs::{Entity, lookup};
 use crate::views::pages::{
     JobIndexPage, JobShowPage, OptionView, remote_options, seniority_options,
 };
-use crate::views::{ChipView, JobCardView, Layout, Nav, pagination_links};
+use crate::views::structured_data;
+use crate::views::{ChipView, Crumb, JobCardView, Layout, Nav, pagination_links};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
 #[tracing::instrument(skip(state, req))]
 pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let search = JobSearch::from_pairs(&query_pairs(req.query_string())?)?;
+    // One URL per result set: reordered, empty, default or unknown parameters redirect.
+    let normal_query = search.query_string_for_page(search.page);
+    if normal_query != req.query_string() {
+        return Ok(moved_permanently(&listing_path("/jobs", &normal_query)));
+    }
     let now = Utc::now();
     let for_repo = search.clone();
     let counts = board_counts(&state).await?;
@@ -39,14 +46,11 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
 
     let filter = &search.filter;
     let heading = heading_for(filter, technology_name.as_deref());
-    let path_for = |page: u32| {
-        let qs = search.query_string_for_page(page);
-        if qs.is_empty() {
-            "/jobs".to_owned()
-        } else {
-            format!("/jobs?{qs}")
-        }
-    };
+    let path_for = |page: u32| listing_path("/jobs", &search.query_string_for_page(page));
+    let last_page = pagination.last_page();
+    let prev_url =
+        (search.page > 1 && !pagination.is_past_end()).then(|| path_for(search.page - 1));
+    let next_url = (search.page < last_page).then(|| path_for(search.page + 1));
     let mut layout = Layout::page(
         &state.base_url,
         &path_for(search.page),
@@ -61,7 +65,17 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         ),
         Nav::Jobs,
     )
-    .with_search(filter.query.as_deref().unwrap_or_default());
+    .with_search(filter.query.as_deref().unwrap_or_default())
+    .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Jobs")])
+    .with_neighbours(prev_url.as_deref(), next_url.as_deref())
+    .with_feed(
+        format!("{heading} – new jobs"),
+        format!(
+            "{}{}",
+            state.base_url,
+            listing_path("/jobs/feed.xml", &search.query_string_for_page(1))
+        ),
+    );
     // Filtered lists are ad-hoc: crawlers may follow them but should index the plain list.
     if !filter.is_empty() || pagination.is_past_end() {
         layout = layout.noindex();
@@ -92,7 +106,6 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         );
     }
 
-    let last_page = pagination.last_page();
     let page = JobIndexPage {
         count_text: count_sentence(&pagination, "open jobs"),
         heading,
@@ -116,8 +129,8 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         } else {
             pagination_links(&pagination, path_for)
         },
-        prev_url: (search.page > 1 && !pagination.is_past_end()).then(|| path_for(search.page - 1)),
-        next_url: (search.page < last_page).then(|| path_for(search.page + 1)),
+        prev_url,
+        next_url,
         last_page_url: pagination.is_past_end().then(|| path_for(last_page)),
         clear_url: "/jobs".to_owned(),
         layout,
@@ -125,7 +138,7 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     html(&page)
 }
 
-fn heading_for(filter: &JobFilter, technology_name: Option<&str>) -> String {
+pub fn heading_for(filter: &JobFilter, technology_name: Option<&str>) -> String {
     let mut heading = String::new();
     if let Some(seniority) = filter.seniority {
         heading.push_str(seniority.label());
@@ -251,12 +264,15 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
-    let (page, similar) = with_conn(&state.pool, move |conn| {
-        let page = repo::jobs::find_public_by_slug(conn, &slug)?;
-        let similar = repo::jobs::similar(conn, &page.job.summary, 4, now)?;
-        Ok((page, similar))
+    let lookup = with_conn(&state.pool, move |conn| {
+        lookup(conn, Entity::Job, &slug, |conn| {
+            let page = repo::jobs::find_public_by_slug(conn, &slug)?;
+            let similar = repo::jobs::similar(conn, &page.job.summary, 4, now)?;
+            Ok((page, similar))
+        })
     })
     .await?;
+    let (page, similar) = found(lookup, "/jobs")?;
     let s = &page.job.summary;
     let layout = Layout::page(
         &state.base_url,
@@ -278,6 +294,30 @@ pub async fn show(
             160,
         ),
         Nav::Jobs,
-    );
-    html(&JobShowPage::new(layout, &page, &similar, now))
+    )
+    .with_crumbs(vec![
+        Crumb::link("Home", "/"),
+        Crumb::link("Jobs", "/jobs"),
+        Crumb::here(&s.title),
+    ]);
+    let mut view = JobShowPage::new(layout, &page, &similar, now);
+    // Closed and expired jobs keep their page for people, but are no JobPosting for
+    // crawlers any more.
+    if view.is_open {
+        let posting = structured_data::job_posting(
+            &page.job,
+            &page.company,
+            &view.description,
+            &view.layout.url,
+        );
+        view.layout = view.layout.with_structured_data(posting);
+    }
+    // Expiry changes the page without touching the row.
+    let expired_at = Some(page.job.valid_through).filter(|at| *at <= now);
+    html_modified(
+        &view,
+        expired_at.map_or(page.job.summary.updated_at, |at| {
+            at.max(page.job.summary.updated_at)
+        }),
+    )
 }

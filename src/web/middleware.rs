@@ -88,3 +88,156 @@ pub async fn request_log(
         }
     }
 }
+
+/// The canonical form of a request path: no trailing slash (except the root) and no
+/// upper-case letters. `None` when `path` is canonical already. Percent-escapes are
+/// left as they are, so the result never redirects again.
+pub fn canonical_path(path: &str) -> Option<String> {
+    let trimmed = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
+    let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+    let mut out = String::with_capacity(trimmed.len());
+    let mut escape_left = 0;
+    for ch in trimmed.chars() {
+        if ch == '%' {
+            escape_left = 2;
+            out.push(ch);
+        } else if escape_left > 0 {
+            escape_left -= 1;
+            out.push(ch);
+        } else {
+            out.push(ch.to_ascii_lowercase());
+        }
+    }
+    (out != path).then_some(out)
+}
+
+/// Redirects `/Jobs/`, `/JOBS` and `/jobs/` to `/jobs` (301), keeping the query, so
+/// each page has one address.
+pub async fn canonical_paths(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<
+    ServiceResponse<actix_web::body::EitherBody<impl MessageBody + 'static>>,
+    actix_web::Error,
+> {
+    let is_read = matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    );
+    if is_read
+        && !req.path().starts_with("/static/")
+        && let Some(path) = canonical_path(req.path())
+    {
+        let location = match req.query_string() {
+            "" => path,
+            query => format!("{path}?{query}"),
+        };
+        let response = actix_web::HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, location))
+            .finish();
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// Adds a weak ETag (a hash of the body) to successful pages and answers conditional
+/// requests with 304 Not Modified, using `If-None-Match` first and `If-Modified-Since`
+/// (against the handler's `Last-Modified`) otherwise. Streamed bodies and responses
+/// that bring their own validators pass through untouched.
+pub async fn conditional_get(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::body::{BodySize, to_bytes};
+    use actix_web::http::{Method, StatusCode};
+
+    let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let if_modified_since = req
+        .headers()
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok());
+    let response = next.call(req).await?;
+    let sized = matches!(response.response().body().size(), BodySize::Sized(_));
+    if !is_read
+        || response.status() != StatusCode::OK
+        || !sized
+        || response.headers().contains_key(header::ETAG)
+    {
+        return Ok(response.map_into_boxed_body());
+    }
+
+    let (request, response) = response.into_parts();
+    let (mut head, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body).await else {
+        return Err(actix_web::error::ErrorInternalServerError(
+            "response body could not be read",
+        ));
+    };
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let etag = format!("W/\"{hash:016x}\"");
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        head.headers_mut().insert(header::ETAG, value);
+    }
+
+    let not_modified = match (if_none_match, if_modified_since) {
+        (Some(tags), _) => tags.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == etag.trim_start_matches("W/")
+        }),
+        (None, Some(since)) => head
+            .headers()
+            .get(header::LAST_MODIFIED)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+            .is_some_and(|modified| modified <= since),
+        (None, None) => false,
+    };
+    let response = if not_modified {
+        let mut not_modified = actix_web::HttpResponse::NotModified().finish();
+        for name in [header::ETAG, header::LAST_MODIFIED, header::CACHE_CONTROL] {
+            if let Some(value) = head.headers().get(&name) {
+                not_modified.headers_mut().insert(name, value.clone());
+            }
+        }
+        not_modified
+    } else {
+        head.set_body(bytes).map_into_boxed_body()
+    };
+    Ok(ServiceResponse::new(request, response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_paths_are_lower_case_without_trailing_slash() {
+        assert_eq!(canonical_path("/jobs"), None);
+        assert_eq!(canonical_path("/"), None);
+        assert_eq!(canonical_path("/jobs/"), Some("/jobs".to_owned()));
+        assert_eq!(
+            canonical_path("/Jobs/Rust-Dev"),
+            Some("/jobs/rust-dev".to_owned())
+        );
+        assert_eq!(canonical_path("//"), Some("/".to_owned()));
+        assert_eq!(canonical_path("/jobs/%C3%B6"), None);
+        assert_eq!(
+            canonical_path("/JOBS/%C3%B6/"),
+            Some("/jobs/%C3%B6".to_owned())
+        );
+    }
+}

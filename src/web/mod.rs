@@ -7,29 +7,47 @@ pub mod cache;
 pub mod companies;
 pub mod db;
 pub mod errors;
+pub mod feeds;
 pub mod health;
 pub mod home;
 pub mod jobs;
 pub mod middleware;
+pub mod seo;
 
-use actix_web::{HttpResponse, http::header, web};
+use actix_web::{HttpResponse, guard, http::header, web};
 use askama::Template;
 
 pub use errors::WebError;
 
 /// The whole route table of the site.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::show))
-        .route("/jobs", web::get().to(jobs::index))
-        .route("/jobs/{slug}", web::get().to(jobs::show))
-        .route("/companies", web::get().to(companies::index))
-        .route("/companies/{slug}", web::get().to(companies::show))
-        .route("/articles", web::get().to(articles::index))
-        .route("/articles/{slug}", web::get().to(articles::show))
-        .route("/healthz", web::get().to(health::live))
-        .route("/readyz", web::get().to(health::ready))
-        .route("/static/{path:.+}", web::get().to(assets::serve))
+    cfg.route("/", read().to(home::show))
+        .route("/robots.txt", read().to(seo::robots))
+        .route("/sitemap.xml", read().to(seo::sitemap_index))
+        .route("/sitemaps/pages.xml", read().to(seo::sitemap_pages))
+        .route("/sitemaps/articles.xml", read().to(seo::sitemap_articles))
+        .route(
+            "/sitemaps/companies-{chunk}.xml",
+            read().to(seo::sitemap_companies),
+        )
+        .route("/sitemaps/jobs-{chunk}.xml", read().to(seo::sitemap_jobs))
+        .route("/jobs", read().to(jobs::index))
+        .route("/jobs/feed.xml", read().to(feeds::jobs))
+        .route("/jobs/{slug}", read().to(jobs::show))
+        .route("/companies", read().to(companies::index))
+        .route("/companies/{slug}", read().to(companies::show))
+        .route("/articles", read().to(articles::index))
+        .route("/articles/feed.xml", read().to(feeds::articles))
+        .route("/articles/{slug}", read().to(articles::show))
+        .route("/healthz", read().to(health::live))
+        .route("/readyz", read().to(health::ready))
+        .route("/static/{path:.+}", read().to(assets::serve))
         .default_service(web::to(errors::not_found));
+}
+
+/// A route for GET and HEAD: every page answers both (actix sends no body for HEAD).
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 /// An HTML page response. Pages change whenever jobs do, so caches must revalidate.
@@ -39,6 +57,76 @@ pub fn html(page: &impl Template) -> Result<HttpResponse, WebError> {
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(body))
+}
+
+/// An HTML page that says when its content last changed, so caches can revalidate
+/// with `If-Modified-Since`.
+pub fn html_modified(
+    page: &impl Template,
+    last_modified: chrono::DateTime<chrono::Utc>,
+) -> Result<HttpResponse, WebError> {
+    let mut response = html(page)?;
+    let value = last_modified
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(value) = header::HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::LAST_MODIFIED, value);
+    }
+    Ok(response)
+}
+
+/// `path` with `query` appended when there is one.
+pub fn listing_path(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// The page number of a simple paged index at `path` (`?page=N`), or a redirect when
+/// the query is not in its one normal form (`page=1` and unknown parameters dropped).
+pub fn paged_index(
+    req: &actix_web::HttpRequest,
+    path: &str,
+) -> Result<Result<u32, HttpResponse>, WebError> {
+    let pairs = query_pairs(req.query_string())?;
+    let page = match pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == "page" && !v.is_empty())
+    {
+        Some((_, v)) => crate::domain::filter::parse_page(v)?,
+        None => 1,
+    };
+    let normal = if page == 1 {
+        String::new()
+    } else {
+        format!("page={page}")
+    };
+    if normal != req.query_string() {
+        return Ok(Err(moved_permanently(&listing_path(path, &normal))));
+    }
+    Ok(Ok(page))
+}
+
+/// A permanent redirect to the normal form of a URL (a renamed slug, a reordered query).
+pub fn moved_permanently(location: &str) -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// The page looked up by slug under `prefix` ("/jobs"), or the error that answers for
+/// it: a redirect to its new slug, 410 or 404.
+pub fn found<T>(lookup: crate::repo::slugs::Lookup<T>, prefix: &str) -> Result<T, WebError> {
+    use crate::repo::slugs::Lookup;
+    match lookup {
+        Lookup::Found(found) => Ok(found),
+        Lookup::Moved(slug) => Err(WebError::Moved(format!("{prefix}/{slug}"))),
+        Lookup::Gone => Err(WebError::Gone),
+        Lookup::NotFound => Err(WebError::NotFound),
+    }
 }
 
 /// Decoded query-string pairs, or a 400 when the string is not valid form encoding.

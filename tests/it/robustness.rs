@@ -50,8 +50,9 @@ async fn huge_and_badly_encoded_parameters_are_rejected_cleanly() {
     assert_eq!(huge_city.status, 400);
     huge_city.assert_contains("too long");
     assert_eq!(huge_unknown.status, 400);
+    // Invalid UTF-8 decodes to replacement characters: a redirect to that normal form.
     assert!(
-        bad_encoding.status == 400 || bad_encoding.status == 200,
+        matches!(bad_encoding.status, 301 | 400),
         "got {}",
         bad_encoding.status
     );

@@ -1,0 +1,11 @@
+DROP INDEX slug_history_retired_at_idx;
+DROP INDEX articles_updated_at_idx;
+DROP INDEX companies_updated_at_idx;
+DROP INDEX jobs_valid_through_idx;
+DROP INDEX jobs_updated_at_idx;
+DROP INDEX jobs_sitemap_idx;
+DROP TRIGGER articles_remember_slug ON articles;
+DROP TRIGGER companies_remember_slug ON companies;
+DROP TRIGGER jobs_remember_slug ON jobs;
+DROP FUNCTION jobboard_remember_slug();
+DROP TABLE slug_history;
