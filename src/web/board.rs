@@ -3,10 +3,12 @@
 //! short while (`AppState::board_counts`).
 
 use super::WebError;
+use super::cache::Cached;
 use super::db::with_conn;
 use crate::app::AppState;
 use crate::domain::technology::NamedCount;
 use crate::repo;
+use actix_web::web;
 use chrono::Utc;
 use std::sync::Arc;
 
@@ -22,11 +24,28 @@ pub struct BoardCounts {
     pub cities: Vec<NamedCount>,
 }
 
-/// The shared counts, recomputed when the cached ones are too old.
-pub async fn board_counts(state: &AppState) -> Result<Arc<BoardCounts>, WebError> {
-    if let Some(counts) = state.board_counts.get() {
-        return Ok(counts);
+/// The shared counts. Stale ones are served while one request refreshes them in the
+/// background; only an empty cache makes a request wait.
+pub async fn board_counts(state: &web::Data<AppState>) -> Result<Arc<BoardCounts>, WebError> {
+    match state.board_counts.get() {
+        Cached::Fresh(counts) => Ok(counts),
+        Cached::Stale(counts) => {
+            if state.board_counts.begin_refresh() {
+                let state = state.clone();
+                actix_web::rt::spawn(async move {
+                    if let Err(e) = refresh(&state).await {
+                        tracing::warn!(error = %e, "refreshing board counts failed");
+                        state.board_counts.abandon_refresh();
+                    }
+                });
+            }
+            Ok(counts)
+        }
+        Cached::Empty => refresh(state).await,
     }
+}
+
+async fn refresh(state: &AppState) -> Result<Arc<BoardCounts>, WebError> {
     let now = Utc::now();
     let counts = with_conn(&state.pool, move |conn| {
         Ok(BoardCounts {

@@ -1,12 +1,24 @@
 //! A value shared between requests for a fixed time. Each instance keeps its own copy,
 //! so this only ever holds data that may be a little stale (counts, not content).
+//! Once stale, the old value is still served while one request refreshes it, so no
+//! visitor waits for the expensive query except the very first.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct TtlCache<T> {
     ttl: Duration,
     slot: Mutex<Option<(Instant, Arc<T>)>>,
+    refreshing: AtomicBool,
+}
+
+/// What the cache holds right now.
+pub enum Cached<T> {
+    Fresh(Arc<T>),
+    /// Too old: serve it, and refresh if [`TtlCache::begin_refresh`] says so.
+    Stale(Arc<T>),
+    Empty,
 }
 
 impl<T> TtlCache<T> {
@@ -14,18 +26,33 @@ impl<T> TtlCache<T> {
         Self {
             ttl,
             slot: Mutex::new(None),
+            refreshing: AtomicBool::new(false),
         }
     }
 
-    /// The cached value if it is younger than the time to live.
-    pub fn get(&self) -> Option<Arc<T>> {
+    pub fn get(&self) -> Cached<T> {
         let slot = self
             .slot
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        slot.as_ref()
-            .filter(|(stored, _)| stored.elapsed() < self.ttl)
-            .map(|(_, value)| Arc::clone(value))
+        match slot.as_ref() {
+            Some((stored, value)) if stored.elapsed() < self.ttl => {
+                Cached::Fresh(Arc::clone(value))
+            }
+            Some((_, value)) => Cached::Stale(Arc::clone(value)),
+            None => Cached::Empty,
+        }
+    }
+
+    /// True for exactly one caller until [`put`](Self::put) or
+    /// [`abandon_refresh`](Self::abandon_refresh): that caller refreshes.
+    pub fn begin_refresh(&self) -> bool {
+        !self.refreshing.swap(true, Ordering::AcqRel)
+    }
+
+    /// The refresh failed; let a later request try again.
+    pub fn abandon_refresh(&self) {
+        self.refreshing.store(false, Ordering::Release);
     }
 
     /// Stores a fresh value and hands it back.
@@ -35,6 +62,7 @@ impl<T> TtlCache<T> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *slot = Some((Instant::now(), Arc::clone(&value)));
+        self.refreshing.store(false, Ordering::Release);
         value
     }
 }
@@ -44,12 +72,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn returns_the_value_until_it_expires() {
+    fn a_value_is_fresh_until_it_expires_then_stale() {
         let cache = TtlCache::new(Duration::from_millis(50));
-        assert!(cache.get().is_none());
+        assert!(matches!(cache.get(), Cached::Empty));
         cache.put(Arc::new(7));
-        assert_eq!(cache.get().as_deref(), Some(&7));
+        assert!(matches!(cache.get(), Cached::Fresh(v) if *v == 7));
         std::thread::sleep(Duration::from_millis(60));
-        assert!(cache.get().is_none());
+        assert!(matches!(cache.get(), Cached::Stale(v) if *v == 7));
+    }
+
+    #[test]
+    fn only_one_caller_refreshes_at_a_time() {
+        let cache: TtlCache<u8> = TtlCache::new(Duration::from_secs(1));
+        assert!(cache.begin_refresh());
+        assert!(!cache.begin_refresh());
+        cache.abandon_refresh();
+        assert!(cache.begin_refresh());
+        cache.put(Arc::new(1));
+        assert!(cache.begin_refresh());
     }
 }
