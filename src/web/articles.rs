@@ -1,7 +1,7 @@
 //! Career articles.
 
 use super::db::with_conn;
-use super::{WebError, found, html, html_modified, paged_index};
+use super::{WebError, found, html_modified, paged_index};
 use crate::app::AppState;
 use crate::domain::filter::{PAGE_SIZE, Pagination};
 use crate::domain::slug::Slug;
@@ -24,10 +24,12 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         Err(redirect) => return Ok(redirect),
     };
     let offset = i64::from(page - 1) * i64::from(ARTICLES_PER_PAGE);
-    let (articles, total) = with_conn(&state.pool, move |conn| {
+    let now = Utc::now();
+    let (articles, total, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::articles::list_published(conn, i64::from(ARTICLES_PER_PAGE), offset)?,
             repo::articles::count_published(conn)?,
+            repo::seo::last_change(conn, now)?,
         ))
     })
     .await?;
@@ -62,17 +64,20 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Articles")])
     .with_neighbours(prev_url.as_deref(), next_url.as_deref())
     .with_feed(FEED_TITLE, format!("{}/articles/feed.xml", state.base_url));
-    html(&ArticleIndexPage {
-        layout,
-        articles: ArticleCardView::list(&articles),
-        pages: if pages_total > 1 {
-            pagination_links(&pagination, path_for)
-        } else {
-            Vec::new()
+    html_modified(
+        &ArticleIndexPage {
+            layout,
+            articles: ArticleCardView::list(&articles),
+            pages: if pages_total > 1 {
+                pagination_links(&pagination, path_for)
+            } else {
+                Vec::new()
+            },
+            prev_url,
+            next_url,
         },
-        prev_url,
-        next_url,
-    })
+        last_change,
+    )
 }
 
 #[tracing::instrument(skip(state))]
@@ -87,11 +92,11 @@ pub async fn show(
             let article = repo::articles::find_published_by_slug(conn, &slug)?;
             let related = repo::articles::related(conn, &article, 3)?;
             let jobs = repo::jobs::open_with_any_technology(conn, &article.tags, 3, now)?;
-            Ok((article, related, jobs))
+            Ok((article, related, jobs, repo::seo::last_change(conn, now)?))
         })
     })
     .await?;
-    let (article, related, jobs) = found(lookup, "/articles")?;
+    let (article, related, jobs, last_change) = found(lookup, "/articles")?;
     let s = &article.summary;
     let layout = Layout::page(
         &state.base_url,
@@ -117,6 +122,6 @@ pub async fn show(
     let layout = layout.with_structured_data(data);
     html_modified(
         &ArticleShowPage::new(layout, &article, &related, &jobs, now),
-        article.updated_at.max(s.published_at),
+        last_change,
     )
 }

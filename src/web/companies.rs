@@ -1,7 +1,7 @@
 //! Company pages.
 
 use super::db::with_conn;
-use super::{WebError, found, html, paged_index};
+use super::{WebError, found, html_modified, paged_index};
 use crate::app::AppState;
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::slug::Slug;
@@ -26,11 +26,11 @@ pub async fn show(
         lookup(conn, Entity::Company, &slug, |conn| {
             let company = repo::companies::find_by_slug(conn, &slug)?;
             let jobs = repo::jobs::open_for_company(conn, company.id, JOBS_ON_COMPANY_PAGE, now)?;
-            Ok((company, jobs))
+            Ok((company, jobs, repo::seo::last_change(conn, now)?))
         })
     })
     .await?;
-    let (company, jobs) = found(lookup, "/companies")?;
+    let (company, jobs, last_change) = found(lookup, "/companies")?;
     let layout = Layout::page(
         &state.base_url,
         &format!("/companies/{}", company.slug),
@@ -43,9 +43,10 @@ pub async fn show(
         Crumb::link("Companies", "/companies"),
         Crumb::here(&company.name),
     ]);
-    // No Last-Modified: the list also changes when a job expires, which no column records.
-    // The ETag still lets caches revalidate.
-    html(&CompanyShowPage::new(layout, &company, &jobs, now))
+    html_modified(
+        &CompanyShowPage::new(layout, &company, &jobs, now),
+        last_change,
+    )
 }
 
 const COMPANIES_PER_PAGE: u32 = 50;
@@ -61,10 +62,11 @@ pub async fn index(
     };
     let now = Utc::now();
     let offset = i64::from(page - 1) * i64::from(COMPANIES_PER_PAGE);
-    let (companies, total) = with_conn(&state.pool, move |conn| {
+    let (companies, total, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::companies::list_with_open_jobs(conn, i64::from(COMPANIES_PER_PAGE), offset, now)?,
             repo::companies::count(conn)?,
+            repo::seo::last_change(conn, now)?,
         ))
     })
     .await?;
@@ -97,29 +99,32 @@ pub async fn index(
     )
     .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Companies")])
     .with_neighbours(prev_url.as_deref(), next_url.as_deref());
-    html(&crate::views::pages::CompanyIndexPage {
-        layout,
-        companies: companies
-            .into_iter()
-            .map(|c| crate::views::pages::CompanyCardView {
-                url: format!("/companies/{}", c.slug),
-                monogram: crate::domain::company::monogram(&c.name),
-                tone: crate::domain::company::monogram_tone(&c.slug),
-                name: c.name,
-                city: c.city,
-                open_jobs: match c.open_jobs {
-                    0 => "No open jobs".to_owned(),
-                    1 => "1 open job".to_owned(),
-                    n => format!(
-                        "{} open jobs",
-                        crate::domain::salary::group_thousands(
-                            u32::try_from(n).unwrap_or(u32::MAX)
-                        )
-                    ),
-                },
-            })
-            .collect(),
-        prev_url,
-        next_url,
-    })
+    html_modified(
+        &crate::views::pages::CompanyIndexPage {
+            layout,
+            companies: companies
+                .into_iter()
+                .map(|c| crate::views::pages::CompanyCardView {
+                    url: format!("/companies/{}", c.slug),
+                    monogram: crate::domain::company::monogram(&c.name),
+                    tone: crate::domain::company::monogram_tone(&c.slug),
+                    name: c.name,
+                    city: c.city,
+                    open_jobs: match c.open_jobs {
+                        0 => "No open jobs".to_owned(),
+                        1 => "1 open job".to_owned(),
+                        n => format!(
+                            "{} open jobs",
+                            crate::domain::salary::group_thousands(
+                                u32::try_from(n).unwrap_or(u32::MAX)
+                            )
+                        ),
+                    },
+                })
+                .collect(),
+            prev_url,
+            next_url,
+        },
+        last_change,
+    )
 }

@@ -2,7 +2,7 @@
 
 use super::board::board_counts;
 use super::db::with_conn;
-use super::{WebError, html};
+use super::{WebError, html_modified};
 use crate::app::AppState;
 use crate::repo;
 use crate::views::pages::HomePage;
@@ -18,10 +18,11 @@ const HOME_CITIES: usize = 12;
 pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
     let counts = board_counts(&state).await?;
-    let (latest_jobs, articles) = with_conn(&state.pool, move |conn| {
+    let (latest_jobs, articles, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::jobs::latest(conn, 8, now)?,
             repo::articles::list_published(conn, 3, 0)?,
+            repo::seo::last_change(conn, now)?,
         ))
     })
     .await?;
@@ -41,13 +42,16 @@ pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> 
     let layout = layout
         .with_structured_data(website)
         .with_structured_data(organization);
-    html(&HomePage::new(
-        layout,
-        counts.open_jobs,
-        &latest_jobs,
-        &counts.technologies,
-        &counts.cities[..counts.cities.len().min(HOME_CITIES)],
-        &articles,
-        now,
-    ))
+    html_modified(
+        &HomePage::new(
+            layout,
+            counts.open_jobs,
+            &latest_jobs,
+            &counts.technologies,
+            &counts.cities[..counts.cities.len().min(HOME_CITIES)],
+            &articles,
+            now,
+        ),
+        last_change,
+    )
 }

@@ -2,7 +2,7 @@
 
 use super::board::board_counts;
 use super::db::with_conn;
-use super::{WebError, found, html, html_modified, listing_path, moved_permanently, query_pairs};
+use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
 use crate::app::AppState;
 use crate::domain::filter::{JobFilter, JobSearch, Pagination};
 use crate::domain::markdown::plain_excerpt;
@@ -30,10 +30,11 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     let for_repo = search.clone();
     let counts = board_counts(&state).await?;
     let cities = &counts.cities;
-    let ((jobs, pagination), technologies) = with_conn(&state.pool, move |conn| {
+    let ((jobs, pagination), technologies, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::jobs::search(conn, &for_repo, now)?,
             repo::technologies::all(conn)?,
+            repo::seo::last_change(conn, now)?,
         ))
     })
     .await?;
@@ -135,7 +136,7 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         clear_url: "/jobs".to_owned(),
         layout,
     };
-    html(&page)
+    html_modified(&page, last_change)
 }
 
 pub fn heading_for(filter: &JobFilter, technology_name: Option<&str>) -> String {
@@ -268,11 +269,11 @@ pub async fn show(
         lookup(conn, Entity::Job, &slug, |conn| {
             let page = repo::jobs::find_public_by_slug(conn, &slug)?;
             let similar = repo::jobs::similar(conn, &page.job.summary, 4, now)?;
-            Ok((page, similar))
+            Ok((page, similar, repo::seo::last_change(conn, now)?))
         })
     })
     .await?;
-    let (page, similar) = found(lookup, "/jobs")?;
+    let (page, similar, last_change) = found(lookup, "/jobs")?;
     let s = &page.job.summary;
     let layout = Layout::page(
         &state.base_url,
@@ -312,12 +313,7 @@ pub async fn show(
         );
         view.layout = view.layout.with_structured_data(posting);
     }
-    // Expiry changes the page without touching the row.
-    let expired_at = Some(page.job.valid_through).filter(|at| *at <= now);
-    html_modified(
-        &view,
-        expired_at.map_or(page.job.summary.updated_at, |at| {
-            at.max(page.job.summary.updated_at)
-        }),
-    )
+    // The board-wide change time, not the job's own: the similar jobs and the job's
+    // expiry change this page too.
+    html_modified(&view, last_change)
 }
