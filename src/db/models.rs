@@ -177,18 +177,14 @@ pub struct ArticleListRow {
     pub body: String,
 }
 
+/// A whole article: the listing columns plus what only its page needs.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = articles, check_for_backend(diesel::pg::Pg))]
 pub struct ArticleRow {
     pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub body: String,
-    pub author_name: String,
+    #[diesel(embed)]
+    pub listing: ArticleListRow,
     pub tags: Vec<Option<String>>,
-    pub status: String,
-    pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
 

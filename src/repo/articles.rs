@@ -56,19 +56,11 @@ pub fn find_published_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResul
         .first(conn)
         .optional()?
         .ok_or(RepoError::NotFound("article"))?;
+    let body_markdown = row.listing.body.clone();
     Ok(Article {
         id: row.id,
-        summary: ArticleSummary {
-            slug: Slug::parse(row.slug)?,
-            title: row.title,
-            summary: row.summary,
-            author_name: row.author_name,
-            published_at: row
-                .published_at
-                .ok_or_else(|| RepoError::InvalidRow("published article without date".into()))?,
-            reading_minutes: reading_minutes(&row.body),
-        },
-        body_markdown: row.body,
+        summary: summary_from(row.listing)?,
+        body_markdown,
         tags: row.tags.into_iter().flatten().collect(),
         updated_at: row.updated_at,
     })

@@ -15,6 +15,17 @@ pub struct ChipView {
     pub count: Option<String>,
 }
 
+impl ChipView {
+    /// A technology chip linking to the jobs that use it.
+    pub fn technology(technology: &crate::domain::technology::Technology) -> Self {
+        Self {
+            label: technology.name.clone(),
+            url: format!("/jobs?technology={}", technology.slug),
+            count: None,
+        }
+    }
+}
+
 /// One job in a list.
 #[derive(Debug, Clone)]
 pub struct JobCardView {
@@ -45,15 +56,7 @@ impl JobCardView {
                 job.employment_type.label()
             ),
             salary: job.salary.as_ref().map(|s| s.display_short()),
-            technologies: job
-                .technologies
-                .iter()
-                .map(|t| ChipView {
-                    label: t.name.clone(),
-                    url: format!("/jobs?technology={}", t.slug),
-                    count: None,
-                })
-                .collect(),
+            technologies: job.technologies.iter().map(ChipView::technology).collect(),
             posted_relative: dates::relative(job.posted_at, now),
             posted_iso: dates::iso_date(job.posted_at),
             posted_long: dates::long_date(job.posted_at),

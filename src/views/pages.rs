@@ -294,15 +294,7 @@ impl JobShowPage {
             apply_href: job.apply.href(),
             apply_is_email: matches!(job.apply, crate::domain::job::ApplyChannel::Email(_)),
             description: markdown::render(&job.description_markdown),
-            technologies: s
-                .technologies
-                .iter()
-                .map(|t| ChipView {
-                    label: t.name.clone(),
-                    url: format!("/jobs?technology={}", t.slug),
-                    count: None,
-                })
-                .collect(),
+            technologies: s.technologies.iter().map(ChipView::technology).collect(),
             similar: JobCardView::list(similar, now),
         }
     }

@@ -1,7 +1,7 @@
 //! Career articles.
 
 use super::db::with_conn;
-use super::{WebError, found, html_modified, paged_index};
+use super::{WebError, found, html_modified, paged_index, pages_in};
 use crate::app::AppState;
 use crate::domain::filter::{PAGE_SIZE, Pagination};
 use crate::domain::slug::Slug;
@@ -33,10 +33,7 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         ))
     })
     .await?;
-    let pages_total =
-        u32::try_from((total + i64::from(ARTICLES_PER_PAGE) - 1) / i64::from(ARTICLES_PER_PAGE))
-            .unwrap_or(1)
-            .max(1);
+    let pages_total = pages_in(total, ARTICLES_PER_PAGE);
     if page > pages_total {
         return Err(WebError::NotFound);
     }

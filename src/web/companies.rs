@@ -1,7 +1,7 @@
 //! Company pages.
 
 use super::db::with_conn;
-use super::{WebError, found, html_modified, paged_index};
+use super::{WebError, found, html_modified, paged_index, pages_in};
 use crate::app::AppState;
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::slug::Slug;
@@ -70,10 +70,7 @@ pub async fn index(
         ))
     })
     .await?;
-    let pages_total =
-        u32::try_from((total + i64::from(COMPANIES_PER_PAGE) - 1) / i64::from(COMPANIES_PER_PAGE))
-            .unwrap_or(1)
-            .max(1);
+    let pages_total = pages_in(total, COMPANIES_PER_PAGE);
     if page > pages_total {
         return Err(WebError::NotFound);
     }

@@ -110,6 +110,13 @@ pub fn paged_index(
     Ok(Ok(page))
 }
 
+/// How many pages `total` items fill at `per_page` a page; an empty list has one page.
+pub fn pages_in(total: i64, per_page: u32) -> u32 {
+    u32::try_from((total + i64::from(per_page) - 1) / i64::from(per_page))
+        .unwrap_or(u32::MAX)
+        .max(1)
+}
+
 /// A permanent redirect to the normal form of a URL (a renamed slug, a reordered query).
 pub fn moved_permanently(location: &str) -> HttpResponse {
     HttpResponse::MovedPermanently()
