@@ -3,6 +3,8 @@ DROP INDEX articles_updated_at_idx;
 DROP INDEX companies_updated_at_idx;
 DROP INDEX jobs_valid_through_idx;
 DROP INDEX jobs_updated_at_idx;
+DROP INDEX jobs_company_valid_idx;
+DROP INDEX jobs_company_updated_idx;
 DROP INDEX jobs_sitemap_idx;
 DROP TRIGGER articles_remember_slug ON articles;
 DROP TRIGGER companies_remember_slug ON companies;

@@ -34,9 +34,13 @@ CREATE TRIGGER companies_remember_slug AFTER UPDATE OF slug OR DELETE ON compani
 CREATE TRIGGER articles_remember_slug AFTER UPDATE OF slug OR DELETE ON articles
     FOR EACH ROW EXECUTE FUNCTION jobboard_remember_slug('article');
 
--- Sitemaps walk open jobs in id ranges, reading only the index.
-CREATE INDEX jobs_sitemap_idx ON jobs (id) INCLUDE (slug, updated_at, valid_through)
-    WHERE status = 'published';
+-- Sitemaps walk jobs in id ranges, reading only the index: the open ones for their
+-- URLs, all of them for the date a file last changed (a job closing or expiring
+-- changes the file too).
+CREATE INDEX jobs_sitemap_idx ON jobs (id) INCLUDE (status, slug, updated_at, valid_through);
+-- A company's sitemap date: its newest job change and latest job expiry.
+CREATE INDEX jobs_company_updated_idx ON jobs (company_id, updated_at);
+CREATE INDEX jobs_company_valid_idx ON jobs (company_id, valid_through);
 -- The newest change and the latest expiry are each one index probe.
 CREATE INDEX jobs_updated_at_idx ON jobs (updated_at);
 CREATE INDEX jobs_valid_through_idx ON jobs (valid_through);

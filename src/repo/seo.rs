@@ -51,12 +51,22 @@ pub struct SitemapChunk {
 }
 
 /// The job chunks (ids `chunk * 50,000 + 1 ..= (chunk + 1) * 50,000`) that hold open
-/// jobs. Reads only the sitemap index.
+/// jobs, each dated by the newest change of any job in its id range: an edit, a job
+/// closing or expiring, or a deletion (which drops a URL from the file just the same).
+/// Reads only indexes.
 pub fn job_chunks(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<Vec<SitemapChunk>> {
     Ok(diesel::sql_query(
-        "SELECT (id - 1) / $2 AS chunk, max(updated_at) AS lastmod FROM jobs
-          WHERE status = 'published' AND valid_through > $1
-          GROUP BY 1 ORDER BY 1",
+        "SELECT chunk, max(lastmod) AS lastmod
+           FROM (SELECT (id - 1) / $2 AS chunk,
+                        GREATEST(updated_at, CASE WHEN valid_through <= $1 THEN valid_through END) AS lastmod,
+                        status = 'published' AND valid_through > $1 AS listed
+                   FROM jobs
+                 UNION ALL
+                 SELECT (entity_id - 1) / $2, retired_at, false
+                   FROM slug_history WHERE entity = 'job') changes
+          GROUP BY chunk
+         HAVING bool_or(listed)
+          ORDER BY chunk",
     )
     .bind::<Timestamptz, _>(now)
     .bind::<BigInt, _>(SITEMAP_CHUNK)
@@ -95,39 +105,50 @@ pub fn jobs_in_chunk(
     Ok(rows.into_iter().map(|r| (r.id, r.entry)).collect())
 }
 
-/// Company chunks (by id, like jobs) that hold companies with open jobs.
+/// When a company's sitemap entry last changed: its own edits, and any of its jobs
+/// being posted, edited, closed or expiring (its page lists them). Two index probes.
+const COMPANY_LASTMOD: &str = "GREATEST(c.updated_at,
+        (SELECT max(j.updated_at) FROM jobs j WHERE j.company_id = c.id),
+        (SELECT max(j.valid_through) FROM jobs j WHERE j.company_id = c.id AND j.valid_through <= $1))";
+
+/// Whether a company has an open job and so a sitemap entry.
+const COMPANY_LISTED: &str = "EXISTS (SELECT 1 FROM jobs j
+        WHERE j.company_id = c.id AND j.status = 'published' AND j.valid_through > $1)";
+
+/// Company chunks (by id, like jobs) that hold companies with open jobs, dated by the
+/// newest change of any company in the range, listed or not.
 pub fn company_chunks(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<SitemapChunk>> {
-    Ok(diesel::sql_query(
-        "SELECT (c.id - 1) / $2 AS chunk, max(c.updated_at) AS lastmod
-           FROM companies c
-          WHERE EXISTS (SELECT 1 FROM jobs j
-                         WHERE j.company_id = c.id AND j.status = 'published' AND j.valid_through > $1)
-          GROUP BY 1 ORDER BY 1",
-    )
+    Ok(diesel::sql_query(format!(
+        "SELECT chunk, max(lastmod) AS lastmod
+           FROM (SELECT (c.id - 1) / $2 AS chunk, {COMPANY_LASTMOD} AS lastmod, {COMPANY_LISTED} AS listed
+                   FROM companies c
+                 UNION ALL
+                 SELECT (entity_id - 1) / $2, retired_at, false
+                   FROM slug_history WHERE entity = 'company') changes
+          GROUP BY chunk
+         HAVING bool_or(listed)
+          ORDER BY chunk"
+    ))
     .bind::<Timestamptz, _>(now)
     .bind::<BigInt, _>(SITEMAP_CHUNK)
     .load(conn)?)
 }
 
-/// Companies of one chunk that have open jobs; lastmod counts their newest job too.
+/// Companies of one chunk that have open jobs.
 pub fn companies_in_chunk(
     conn: &mut PgConnection,
     chunk: i64,
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<SitemapEntry>> {
-    Ok(diesel::sql_query(
-        "SELECT c.slug, GREATEST(c.updated_at, newest.posted_at) AS lastmod
+    Ok(diesel::sql_query(format!(
+        "SELECT c.slug, {COMPANY_LASTMOD} AS lastmod
            FROM companies c
-           CROSS JOIN LATERAL (
-                SELECT j.posted_at FROM jobs j
-                 WHERE j.company_id = c.id AND j.status = 'published' AND j.valid_through > $1
-                 ORDER BY j.posted_at DESC LIMIT 1) newest
-          WHERE c.id BETWEEN $2 AND $3
-          ORDER BY c.id",
-    )
+          WHERE c.id BETWEEN $2 AND $3 AND {COMPANY_LISTED}
+          ORDER BY c.id"
+    ))
     .bind::<Timestamptz, _>(now)
     .bind::<BigInt, _>(chunk * SITEMAP_CHUNK + 1)
     .bind::<BigInt, _>((chunk + 1) * SITEMAP_CHUNK)

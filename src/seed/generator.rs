@@ -346,9 +346,17 @@ pub fn generate(rng: &mut Rng, now: DateTime<Utc>, long: bool) -> GeneratedJob {
 /// The demo jobs as of `now`. Slugs depend only on the index, never on the date.
 pub fn demo_jobs(now: DateTime<Utc>) -> Vec<NewJob> {
     let mut rng = Rng::new(0x6a6f_6262_6f61_7264);
+    // Two ads with the same title, company and place would share a page title; a real
+    // employer would not post them twice either.
+    let mut seen = std::collections::HashSet::new();
     (0..super::DEMO_JOBS)
         .map(|index| {
-            let job = generate(&mut rng, now, true);
+            let job = loop {
+                let job = generate(&mut rng, now, true);
+                if seen.insert((job.title.clone(), job.company.slug, job.location.display())) {
+                    break job;
+                }
+            };
             let slug =
                 Slug::from_text(&format!("{} {} {}", job.title, job.company.slug, index + 1))
                     .expect("generated titles contain letters");
@@ -410,6 +418,22 @@ mod tests {
                 assert!(name_of(t.as_str()).is_some(), "{t}");
             }
         }
+    }
+
+    #[test]
+    fn no_two_demo_jobs_share_title_company_and_place() {
+        let jobs = demo_jobs(Utc::now());
+        let keys: HashSet<_> = jobs
+            .iter()
+            .map(|j| {
+                (
+                    j.title.clone(),
+                    j.company_slug.clone(),
+                    j.location.display(),
+                )
+            })
+            .collect();
+        assert_eq!(keys.len(), jobs.len());
     }
 
     #[test]

@@ -8,3 +8,4 @@ mod other_pages;
 mod robustness;
 mod security;
 mod seed;
+mod seo;
