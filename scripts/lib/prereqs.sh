@@ -5,6 +5,7 @@
 #
 #   check_build_prereqs             cargo, a C linker, libpq (for diesel)
 #   check_cargo_components NAME...  cargo subcommands: rustfmt, clippy
+#   check_browser_prereqs           Chromium and ChromeDriver for the browser tests
 #
 # As root on Debian/Ubuntu, missing system packages are installed with
 # apt-get; otherwise they exit 1 saying what to install.
@@ -76,4 +77,22 @@ check_cargo_components() {
 		*) _jobboard_prereq_die "check_cargo_components: unknown component '$component'" ;;
 		esac
 	done
+}
+
+# The browser tests drive Debian's Chromium through ChromeDriver. Exports
+# CHROMIUM and CHROMEDRIVER for them.
+check_browser_prereqs() {
+	local browser driver
+	browser=$(command -v chromium || command -v chromium-browser || true)
+	driver=$(command -v chromedriver || true)
+	if [[ -z $browser || -z $driver ]]; then
+		if ! _jobboard_apt_install chromium chromium-driver; then
+			_jobboard_prereq_die "Chromium and ChromeDriver are needed for the browser tests: install them (Debian: apt-get install chromium chromium-driver)"
+		fi
+		browser=$(command -v chromium || command -v chromium-browser || true)
+		driver=$(command -v chromedriver || true)
+		[[ -n $browser && -n $driver ]] ||
+			_jobboard_prereq_die "Chromium or ChromeDriver still missing after installing them"
+	fi
+	export CHROMIUM=$browser CHROMEDRIVER=$driver
 }

@@ -95,6 +95,8 @@ pub struct JobIndexPage {
     /// Set when the page number is past the last page.
     pub last_page_url: Option<String>,
     pub clear_url: String,
+    /// Folds the filter form on phones; the page works without it.
+    pub filters_script: String,
 }
 
 /// Options for a select of enum values, with the chosen one marked.

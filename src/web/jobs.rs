@@ -134,6 +134,7 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         next_url,
         last_page_url: pagination.is_past_end().then(|| path_for(last_page)),
         clear_url: "/jobs".to_owned(),
+        filters_script: super::assets::url("js/filters.js"),
         layout,
     };
     html_modified(&page, last_change)

@@ -1,0 +1,353 @@
+//! A person in a real browser: headless Chromium driven over the W3C WebDriver
+//! protocol (plain JSON over HTTP, spoken with awc) by Debian's ChromeDriver.
+//! `scripts/test` installs both; without them these tests fail and say so.
+
+use crate::helpers::{JobBuilder, basic_fixtures, spawn_app};
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The key WebDriver uses for Tab.
+const TAB: &str = "\u{E004}";
+/// The property name under which WebDriver returns an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// One ChromeDriver process with one browser session; both end with the value.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    client: awc::Client,
+    _profile: TempDir,
+}
+
+/// A fresh user-data-dir, removed afterwards.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The absolute path of a program: `$variable`, or `name` looked up on PATH (ChromeDriver
+/// needs an absolute path to the browser).
+fn executable(variable: &str, name: &str) -> String {
+    let found = std::env::var(variable).ok().or_else(|| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(name))
+                .find(|candidate| candidate.is_file())
+                .map(|path| path.display().to_string())
+        })
+    });
+    found.unwrap_or_else(|| {
+        panic!(
+            "{name} not found: the browser tests need Chromium and ChromeDriver \
+             (scripts/test installs them; Debian: apt-get install chromium chromium-driver)"
+        )
+    })
+}
+
+impl Browser {
+    /// A browser with a window of `width`×`height` CSS pixels. Narrow phones are
+    /// emulated, because desktop windows cannot shrink that far.
+    async fn start(width: u32, height: u32) -> Self {
+        let driver_path = executable("CHROMEDRIVER", "chromedriver");
+        let chromium = executable("CHROMIUM", "chromium");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = TempDir(
+            std::env::temp_dir().join(format!("jobboard-chromium-{}-{port}", std::process::id())),
+        );
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .finish();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(mut response) = client.get(format!("{base}/status")).send().await
+                && response
+                    .json::<Value>()
+                    .await
+                    .is_ok_and(|v| v["value"]["ready"] == true)
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not become ready"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut options = json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage",
+                format!("--user-data-dir={}", profile.0.display()),
+                format!("--window-size={width},{height}"),
+            ],
+        });
+        if width < 500 {
+            options["mobileEmulation"] =
+                json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2 } });
+        }
+        let capabilities = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": options,
+        }}});
+        let mut response = client
+            .post(format!("{base}/session"))
+            .send_json(&capabilities)
+            .await
+            .expect("new WebDriver session");
+        let body: Value = response.json().limit(1 << 20).await.expect("session JSON");
+        let session = body["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {body}"))
+            .to_owned();
+        Self {
+            driver,
+            base,
+            session,
+            client,
+            _profile: profile,
+        }
+    }
+
+    async fn command(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let request = match method {
+            "GET" => self.client.get(url),
+            "DELETE" => self.client.delete(url),
+            _ => self.client.post(url),
+        };
+        let mut response = if method == "POST" {
+            request.send_json(&body).await
+        } else {
+            request.send().await
+        }
+        .unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"));
+        let value: Value = response
+            .json()
+            .limit(8 << 20)
+            .await
+            .expect("WebDriver JSON");
+        assert!(
+            value["value"]["error"].is_null(),
+            "WebDriver {method} {path} failed: {value}"
+        );
+        value["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.command("POST", "/url", json!({ "url": url })).await;
+    }
+
+    async fn current_url(&self) -> String {
+        self.command("GET", "/url", Value::Null)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let found = self
+            .command(
+                "POST",
+                "/element",
+                json!({ "using": "css selector", "value": css }),
+            )
+            .await;
+        found[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_owned()
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.find(css).await;
+        self.command("POST", &format!("/element/{element}/click"), json!({}))
+            .await;
+    }
+
+    async fn script(&self, script: &str) -> Value {
+        self.command(
+            "POST",
+            "/execute/sync",
+            json!({ "script": script, "args": [] }),
+        )
+        .await
+    }
+
+    async fn press(&self, key: &str) {
+        self.command(
+            "POST",
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+                { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }
+            ]}]}),
+        )
+        .await;
+    }
+
+    /// Waits until the browser has navigated to a URL that satisfies `done`.
+    async fn wait_for_url(&self, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let url = self.current_url().await;
+            if done(&url) && self.script("return document.readyState").await == "complete" {
+                return url;
+            }
+            assert!(Instant::now() < deadline, "still at {url}");
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+#[actix_web::test]
+async fn a_person_narrows_the_job_list_with_the_filter_form() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Rust Platform Engineer").technologies(&["rust"]));
+    app.insert(JobBuilder::new("Go Services Engineer").technologies(&["go"]));
+    let browser = Browser::start(1366, 900).await;
+
+    browser.goto(&format!("{}/jobs", app.address)).await;
+    browser
+        .click("#filter-technology option[value='rust']")
+        .await;
+    browser.click(".filters__form button[type='submit']").await;
+    let url = browser
+        .wait_for_url(|u| u.contains("technology=rust"))
+        .await;
+    let results = browser
+        .script("return document.querySelector('.results').innerText")
+        .await;
+
+    assert!(
+        url.ends_with("/jobs?technology=rust"),
+        "the form lands on the normal URL, got {url}"
+    );
+    let results = results.as_str().unwrap_or_default();
+    assert!(results.contains("Rust Platform Engineer"), "{results}");
+    assert!(!results.contains("Go Services Engineer"), "{results}");
+}
+
+#[actix_web::test]
+async fn on_a_phone_the_filters_open_from_their_disclosure() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(
+        JobBuilder::new("Remote Rust Engineer")
+            .technologies(&["rust"])
+            .remote(&["DE"]),
+    );
+    app.insert(JobBuilder::new("Office Rust Engineer").technologies(&["rust"]));
+    let browser = Browser::start(390, 844).await;
+
+    browser.goto(&format!("{}/jobs", app.address)).await;
+    let hidden_before = browser
+        .script("return !document.querySelector('#filter-seniority').checkVisibility()")
+        .await;
+    browser.click(".filters__toggle").await;
+    browser.click("input[name='remote'][value='remote']").await;
+    browser.click(".filters__form button[type='submit']").await;
+    let url = browser.wait_for_url(|u| u.contains("remote=remote")).await;
+    let results = browser
+        .script("return document.querySelector('.results').innerText")
+        .await;
+
+    assert_eq!(
+        hidden_before, true,
+        "the filter form starts folded on a phone"
+    );
+    assert!(url.ends_with("/jobs?remote=remote"), "{url}");
+    let results = results.as_str().unwrap_or_default();
+    assert!(
+        results.contains("Remote Rust Engineer") && !results.contains("Office Rust Engineer"),
+        "{results}"
+    );
+}
+
+#[actix_web::test]
+async fn pages_fit_a_320_pixel_screen_without_sideways_scrolling() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let browser = Browser::start(320, 640).await;
+    let job = app
+        .get("/jobs")
+        .await
+        .body
+        .split("href=\"/jobs/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|slug| format!("/jobs/{slug}"))
+        .expect("a job link");
+
+    for path in [
+        "/",
+        "/jobs",
+        job.as_str(),
+        "/companies",
+        "/articles/what-does-a-backend-developer-do",
+        "/nope",
+    ] {
+        browser.goto(&format!("{}{path}", app.address)).await;
+        let widths = browser
+            .script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            .await;
+        let (scroll, client) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+        assert!(client <= 320, "{path}: viewport {client}px");
+        assert!(
+            scroll <= client,
+            "{path} scrolls sideways: content {scroll}px in a {client}px viewport"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content() {
+    let app = spawn_app().await;
+    let browser = Browser::start(1366, 900).await;
+
+    browser.goto(&format!("{}/jobs", app.address)).await;
+    browser.press(TAB).await;
+    let focused = browser
+        .script("return document.activeElement.textContent.trim()")
+        .await;
+    let outline = browser
+        .script("return getComputedStyle(document.activeElement).outlineStyle")
+        .await;
+    browser.press("\u{E007}").await;
+    let after_enter = browser.script("return document.activeElement.id").await;
+
+    assert_eq!(focused, "Skip to content");
+    assert_ne!(
+        outline, "none",
+        "the focused skip link shows a focus outline"
+    );
+    assert_eq!(
+        after_enter, "content",
+        "Enter on the skip link moves focus to <main>"
+    );
+}
