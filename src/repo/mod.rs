@@ -43,6 +43,11 @@ impl From<DieselError> for RepoError {
             DieselError::BrokenTransactionManager => {
                 Self::Unavailable("broken connection".to_owned())
             }
+            // The pool's statement_timeout fired: the database is overloaded, which is
+            // worth a retry (503) rather than an error page.
+            DieselError::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+                Self::Unavailable(info.message().to_owned())
+            }
             other => Self::Database(other),
         }
     }
