@@ -354,7 +354,15 @@ pub fn popular_cities(
         .collect()
 }
 
-/// How many open jobs there are, up to the count cap.
+/// How many open jobs are fully remote.
+pub fn count_open_remote(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<i64> {
+    Ok(all_open_jobs(now)
+        .filter(jobs::remote_policy.eq(crate::domain::job::RemotePolicy::Remote.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// How many open jobs there are.
 pub fn count_open(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<i64> {
     Ok(all_open_jobs(now).count().get_result(conn)?)
 }

@@ -71,3 +71,45 @@ pub fn all(conn: &mut PgConnection) -> RepoResult<Vec<crate::domain::technology:
         .map(super::convert::technology)
         .collect()
 }
+
+/// Open-job counts for every technology and city pair that has any, for the "Rust jobs
+/// in Berlin" landing pages and their sitemap.
+pub fn counts_by_city(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> RepoResult<Vec<(NamedCount, String)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        slug: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        city: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT t.slug, t.name, j.city, count(*) AS count
+           FROM job_technologies jt
+           JOIN jobs j ON j.id = jt.job_id
+           JOIN technologies t ON t.id = jt.technology_id
+          WHERE j.status = 'published' AND j.valid_through > $1 AND j.city IS NOT NULL
+          GROUP BY t.slug, t.name, j.city
+          ORDER BY t.slug, j.city",
+    )
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok((
+                NamedCount {
+                    slug: Slug::parse(row.slug)?,
+                    name: row.name,
+                    count: row.count,
+                },
+                row.city,
+            ))
+        })
+        .collect()
+}

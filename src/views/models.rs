@@ -20,7 +20,7 @@ impl ChipView {
     pub fn technology(technology: &crate::domain::technology::Technology) -> Self {
         Self {
             label: technology.name.clone(),
-            url: format!("/jobs?technology={}", technology.slug),
+            url: format!("/technologies/{}", technology.slug),
             count: None,
         }
     }

@@ -31,14 +31,6 @@ fn count_chips(counts: &[NamedCount], url_for: impl Fn(&NamedCount) -> String) -
         .collect()
 }
 
-/// `/jobs?city=…` for a city name.
-pub fn city_url(city: &str) -> String {
-    format!(
-        "/jobs?{}",
-        serde_urlencoded::to_string([("city", city)]).unwrap_or_default()
-    )
-}
-
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
@@ -66,8 +58,8 @@ impl HomePage {
                 u32::try_from(open_jobs).unwrap_or(u32::MAX),
             ),
             latest_jobs: JobCardView::list(latest_jobs, now),
-            technologies: count_chips(technologies, |t| format!("/jobs?technology={}", t.slug)),
-            cities: count_chips(cities, |c| city_url(&c.name)),
+            technologies: count_chips(technologies, |t| format!("/technologies/{}", t.slug)),
+            cities: count_chips(cities, |c| format!("/cities/{}", c.slug)),
             articles: ArticleCardView::list(articles),
         }
     }
@@ -89,6 +81,8 @@ pub struct JobIndexPage {
     pub remote_any: bool,
     pub seniority_options: Vec<OptionView>,
     pub active_filters: Vec<ChipView>,
+    /// Shown when nothing matched: technologies that do have jobs there.
+    pub related_technologies: Vec<ChipView>,
     pub pages: Vec<PageLinkView>,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
@@ -345,4 +339,23 @@ pub struct AtomFeed {
     pub updated: String,
     pub site_name: &'static str,
     pub entries: Vec<AtomEntry>,
+}
+
+/// One entry of a directory page: a landing page link with its count and sub-links.
+#[derive(Debug, Clone)]
+pub struct DirectoryEntry {
+    pub label: String,
+    pub url: String,
+    pub count: String,
+    pub links: Vec<ChipView>,
+}
+
+/// The indexes of technologies and cities.
+#[derive(Template)]
+#[template(path = "landing/directory.html")]
+pub struct DirectoryPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub intro: String,
+    pub entries: Vec<DirectoryEntry>,
 }

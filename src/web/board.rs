@@ -12,16 +12,46 @@ use actix_web::web;
 use chrono::Utc;
 use std::sync::Arc;
 
-/// Technologies the home page shows.
-pub const POPULAR_TECHNOLOGIES: i64 = 16;
-/// Cities the filter form offers; the home page shows the first few.
-pub const POPULAR_CITIES: i64 = 30;
+/// Every technology and city has far fewer than this many entries; the limit only
+/// guards the page size.
+const MAX_LISTED: i64 = 500;
 
+/// Open-job counts by technology, city and their pairs, most jobs first.
 #[derive(Debug)]
 pub struct BoardCounts {
     pub open_jobs: i64,
+    pub remote_jobs: i64,
     pub technologies: Vec<NamedCount>,
     pub cities: Vec<NamedCount>,
+    /// (technology with its count in that city, city name), by technology then city.
+    pub technology_cities: Vec<(NamedCount, String)>,
+}
+
+impl BoardCounts {
+    pub fn technology(&self, slug: &str) -> Option<&NamedCount> {
+        self.technologies.iter().find(|t| t.slug.as_str() == slug)
+    }
+
+    pub fn city(&self, slug: &str) -> Option<&NamedCount> {
+        self.cities.iter().find(|c| c.slug.as_str() == slug)
+    }
+
+    /// The city whose name is exactly `name`.
+    pub fn city_named(&self, name: &str) -> Option<&NamedCount> {
+        self.cities.iter().find(|c| c.name == name)
+    }
+
+    /// The technologies with open jobs in `city`, most jobs first.
+    pub fn technologies_in(&self, city: &str) -> Vec<&NamedCount> {
+        let mut found: Vec<&NamedCount> = self
+            .technology_cities
+            .iter()
+            .filter(|(_, c)| c == city)
+            .map(|(t, _)| t)
+            .collect();
+        found.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        found
+    }
 }
 
 /// The shared counts. Stale ones are served while one request refreshes them in the
@@ -50,8 +80,10 @@ async fn refresh(state: &AppState) -> Result<Arc<BoardCounts>, WebError> {
     let counts = with_conn(&state.pool, move |conn| {
         Ok(BoardCounts {
             open_jobs: repo::jobs::count_open(conn, now)?,
-            technologies: repo::technologies::popular(conn, POPULAR_TECHNOLOGIES, now)?,
-            cities: repo::jobs::popular_cities(conn, POPULAR_CITIES, now)?,
+            remote_jobs: repo::jobs::count_open_remote(conn, now)?,
+            technologies: repo::technologies::popular(conn, MAX_LISTED, now)?,
+            cities: repo::jobs::popular_cities(conn, MAX_LISTED, now)?,
+            technology_cities: repo::technologies::counts_by_city(conn, now)?,
         })
     })
     .await?;

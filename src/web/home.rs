@@ -13,6 +13,8 @@ use chrono::Utc;
 
 /// Cities listed on the home page.
 const HOME_CITIES: usize = 12;
+/// Technologies listed on the home page.
+const HOME_TECHNOLOGIES: usize = 16;
 
 #[tracing::instrument(skip(state))]
 pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
@@ -47,7 +49,7 @@ pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> 
             layout,
             counts.open_jobs,
             &latest_jobs,
-            &counts.technologies,
+            &counts.technologies[..counts.technologies.len().min(HOME_TECHNOLOGIES)],
             &counts.cities[..counts.cities.len().min(HOME_CITIES)],
             &articles,
             now,

@@ -1,6 +1,6 @@
 //! Job listings and job pages.
 
-use super::board::board_counts;
+use super::board::{BoardCounts, board_counts};
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
 use crate::app::AppState;
@@ -8,6 +8,7 @@ use crate::domain::filter::{JobFilter, JobSearch, Pagination};
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::salary::group_thousands;
 use crate::domain::slug::Slug;
+use crate::domain::technology::NamedCount;
 use crate::repo;
 use crate::repo::slugs::{Entity, lookup};
 use crate::views::pages::{
@@ -18,17 +19,71 @@ use crate::views::{ChipView, Crumb, JobCardView, Layout, Nav, pagination_links};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
+/// Where a listing lives and how it presents itself: the ad-hoc `/jobs` search, or a
+/// landing page with its own URL.
+pub struct ListingPlace {
+    /// The path without query, e.g. `/jobs` or `/technologies/rust`.
+    pub path: String,
+    /// Landing pages only list what they stand for; ad-hoc searches carry their filters
+    /// in the query string.
+    pub landing: bool,
+    pub crumbs: Vec<Crumb>,
+}
+
+impl ListingPlace {
+    fn jobs() -> Self {
+        Self {
+            path: "/jobs".to_owned(),
+            landing: false,
+            crumbs: vec![Crumb::link("Home", "/"), Crumb::here("Jobs")],
+        }
+    }
+
+    fn path_for(&self, search: &JobSearch, page: u32) -> String {
+        if self.landing {
+            let query = if page > 1 {
+                format!("page={page}")
+            } else {
+                String::new()
+            };
+            listing_path(&self.path, &query)
+        } else {
+            listing_path(&self.path, &search.query_string_for_page(page))
+        }
+    }
+}
+
 #[tracing::instrument(skip(state, req))]
 pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let search = JobSearch::from_pairs(&query_pairs(req.query_string())?)?;
+    let counts = board_counts(&state).await?;
+    // A search that a landing page stands for lives at the landing page's URL.
+    if let Some(landing) = super::landing::path_for_filter(&search.filter, &counts) {
+        let query = if search.page > 1 {
+            format!("page={}", search.page)
+        } else {
+            String::new()
+        };
+        return Ok(moved_permanently(&listing_path(&landing, &query)));
+    }
     // One URL per result set: reordered, empty, default or unknown parameters redirect.
     let normal_query = search.query_string_for_page(search.page);
     if normal_query != req.query_string() {
         return Ok(moved_permanently(&listing_path("/jobs", &normal_query)));
     }
+    render_listing(&state, search, ListingPlace::jobs()).await
+}
+
+/// Renders a job listing: the results of `search` at `place`. Landing pages with no open
+/// jobs do not exist (404).
+pub async fn render_listing(
+    state: &web::Data<AppState>,
+    search: JobSearch,
+    place: ListingPlace,
+) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
     let for_repo = search.clone();
-    let counts = board_counts(&state).await?;
+    let counts = board_counts(state).await?;
     let cities = &counts.cities;
     let ((jobs, pagination), technologies, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
@@ -38,6 +93,9 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         ))
     })
     .await?;
+    if place.landing && pagination.total == 0 {
+        return Err(WebError::NotFound);
+    }
     let technology_name = search
         .filter
         .technology
@@ -47,18 +105,19 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
 
     let filter = &search.filter;
     let heading = heading_for(filter, technology_name.as_deref());
-    let path_for = |page: u32| listing_path("/jobs", &search.query_string_for_page(page));
+    let path_for = |page: u32| place.path_for(&search, page);
     let last_page = pagination.last_page();
     let prev_url =
         (search.page > 1 && !pagination.is_past_end()).then(|| path_for(search.page - 1));
     let next_url = (search.page < last_page).then(|| path_for(search.page + 1));
+    let count = count_sentence(&pagination, "open jobs");
     let mut layout = Layout::page(
         &state.base_url,
         &path_for(search.page),
-        if search.page > 1 {
-            format!("{heading} – page {}", search.page)
-        } else {
-            heading.clone()
+        match (place.landing, search.page) {
+            (true, 1) => format!("{heading}: {}", count.to_lowercase()),
+            (_, 1) => heading.clone(),
+            (_, page) => format!("{heading} – page {page}"),
         },
         format!(
             "{}. Salaries, tech stacks and remote options at a glance.",
@@ -67,7 +126,7 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         Nav::Jobs,
     )
     .with_search(filter.query.as_deref().unwrap_or_default())
-    .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Jobs")])
+    .with_crumbs(place.crumbs.clone())
     .with_neighbours(prev_url.as_deref(), next_url.as_deref())
     .with_feed(
         format!("{heading} – new jobs"),
@@ -77,8 +136,9 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
             listing_path("/jobs/feed.xml", &search.query_string_for_page(1))
         ),
     );
-    // Filtered lists are ad-hoc: crawlers may follow them but should index the plain list.
-    if !filter.is_empty() || pagination.is_past_end() {
+    // Ad-hoc searches may be followed but not indexed: the plain list and the landing
+    // pages are the indexable versions.
+    if (!place.landing && !filter.is_empty()) || pagination.is_past_end() {
         layout = layout.noindex();
     }
 
@@ -108,7 +168,7 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     }
 
     let page = JobIndexPage {
-        count_text: count_sentence(&pagination, "open jobs"),
+        count_text: count,
         heading,
         jobs: JobCardView::list(&jobs, now),
         query: filter.query.clone().unwrap_or_default(),
@@ -125,6 +185,11 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         remote_any: filter.remote.is_none(),
         seniority_options: seniority_options(filter.seniority),
         active_filters: active_filter_chips(&search, technology_name.as_deref()),
+        related_technologies: if jobs.is_empty() {
+            related_technologies(filter, &counts)
+        } else {
+            Vec::new()
+        },
         pages: if pagination.is_past_end() {
             Vec::new()
         } else {
@@ -140,20 +205,47 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     html_modified(&page, last_change)
 }
 
+/// For an empty result: technologies that do have jobs where the search looked (in its
+/// city, or anywhere), as landing-page links.
+fn related_technologies(filter: &JobFilter, counts: &BoardCounts) -> Vec<ChipView> {
+    let candidates: Vec<&NamedCount> = match &filter.city {
+        Some(city) => counts.technologies_in(city),
+        None => counts.technologies.iter().collect(),
+    };
+    candidates
+        .into_iter()
+        .filter(|t| filter.technology.as_ref() != Some(&t.slug))
+        .take(8)
+        .map(|t| ChipView {
+            label: t.name.clone(),
+            url: match filter.city.as_ref().and_then(|c| counts.city_named(c)) {
+                Some(city) => format!("/technologies/{}/{}", t.slug, city.slug),
+                None => format!("/technologies/{}", t.slug),
+            },
+            count: Some(group_thousands(u32::try_from(t.count).unwrap_or(u32::MAX))),
+        })
+        .collect()
+}
+
 pub fn heading_for(filter: &JobFilter, technology_name: Option<&str>) -> String {
     let mut heading = String::new();
+    let remote_only =
+        filter.remote == Some(crate::domain::job::RemotePolicy::Remote) && filter.city.is_none();
     if let Some(seniority) = filter.seniority {
         heading.push_str(seniority.label());
         heading.push(' ');
     }
+    if remote_only {
+        heading.push_str("remote ");
+    }
     match (technology_name, &filter.technology) {
         (Some(name), _) => heading.push_str(&format!("{name} developer jobs")),
         (None, Some(slug)) => heading.push_str(&format!("{slug} developer jobs")),
-        (None, None) => heading.push_str("Developer jobs"),
+        (None, None) => heading.push_str("developer jobs"),
     }
     match (&filter.city, filter.remote) {
         (Some(city), _) => heading.push_str(&format!(" in {city}")),
-        (None, Some(crate::domain::job::RemotePolicy::Remote)) => heading.push_str(", remote"),
+        (None, Some(crate::domain::job::RemotePolicy::Remote)) => {}
         (None, _) => heading.push_str(" in Germany"),
     }
     if let Some(remote) = filter.remote

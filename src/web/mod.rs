@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod health;
 pub mod home;
 pub mod jobs;
+pub mod landing;
 pub mod middleware;
 pub mod seo;
 
@@ -34,6 +35,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/jobs", read().to(jobs::index))
         .route("/jobs/feed.xml", read().to(feeds::jobs))
         .route("/jobs/{slug}", read().to(jobs::show))
+        .route("/technologies", read().to(landing::technologies_index))
+        .route("/technologies/{technology}", read().to(landing::technology))
+        .route(
+            "/technologies/{technology}/{city}",
+            read().to(landing::technology_in_city),
+        )
+        .route("/cities", read().to(landing::cities_index))
+        .route("/cities/{city}", read().to(landing::city))
+        .route("/remote", read().to(landing::remote))
         .route("/companies", read().to(companies::index))
         .route("/companies/{slug}", read().to(companies::show))
         .route("/articles", read().to(articles::index))

@@ -1,6 +1,7 @@
 //! What crawlers read besides pages: robots.txt and the sitemaps.
 
 use super::WebError;
+use super::board::board_counts;
 use super::db::with_conn;
 use crate::app::AppState;
 use crate::repo;
@@ -98,13 +99,42 @@ pub async fn sitemap_index(state: web::Data<AppState>) -> Result<HttpResponse, W
     Ok(xml_response().body(out))
 }
 
-/// The pages that are not jobs, companies or articles.
+/// The fixed pages and the landing pages (technologies, cities, both, remote).
 #[tracing::instrument(skip(state))]
 pub async fn sitemap_pages(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
     let last_change = with_conn(&state.pool, move |conn| repo::seo::last_change(conn, now)).await?;
-    let mut out = String::from(URLSET_OPEN);
-    for path in ["/", "/jobs", "/companies", "/articles"] {
+    let counts = board_counts(&state).await?;
+    let mut paths: Vec<String> = [
+        "/",
+        "/jobs",
+        "/companies",
+        "/articles",
+        "/technologies",
+        "/cities",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    // The landing pages that exist: each has open jobs.
+    if counts.remote_jobs > 0 {
+        paths.push("/remote".to_owned());
+    }
+    paths.extend(
+        counts
+            .technologies
+            .iter()
+            .map(|t| format!("/technologies/{}", t.slug)),
+    );
+    paths.extend(counts.cities.iter().map(|c| format!("/cities/{}", c.slug)));
+    paths.extend(counts.technology_cities.iter().filter_map(|(t, city)| {
+        counts
+            .city_named(city)
+            .map(|c| format!("/technologies/{}/{}", t.slug, c.slug))
+    }));
+    let mut out = String::with_capacity(URLSET_OPEN.len() + paths.len() * 120);
+    out.push_str(URLSET_OPEN);
+    for path in paths {
         push_url(&mut out, &format!("{}{path}", state.base_url), last_change);
     }
     out.push_str(URLSET_CLOSE);

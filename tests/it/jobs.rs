@@ -90,9 +90,9 @@ async fn each_filter_narrows_the_list_to_matching_jobs() {
             .hybrid(),
     );
 
-    let by_technology = app.get("/jobs?technology=rust").await;
-    let by_city = app.get("/jobs?city=K%C3%B6ln").await;
-    let by_remote = app.get("/jobs?remote=remote").await;
+    let by_technology = app.get("/technologies/rust").await;
+    let by_city = app.get("/cities/koeln").await;
+    let by_remote = app.get("/remote").await;
     let by_seniority = app.get("/jobs?seniority=senior").await;
     let combined = app.get("/jobs?technology=go&remote=hybrid").await;
 
@@ -133,8 +133,10 @@ async fn each_filter_narrows_the_list_to_matching_jobs() {
     }
     by_technology.assert_contains("<h1>Rust developer jobs in Germany</h1>");
     by_city.assert_contains("<h1>Developer jobs in Köln</h1>");
-    // A filtered list is not an indexable page of its own.
-    by_city.assert_contains("<meta name=\"robots\" content=\"noindex,follow\">");
+    by_remote.assert_contains("<h1>Remote developer jobs</h1>");
+    // Landing pages are indexable; other filter combinations are not pages of their own.
+    by_city.assert_lacks("<meta name=\"robots\"");
+    by_seniority.assert_contains("<meta name=\"robots\" content=\"noindex,follow\">");
 }
 
 #[actix_web::test]
@@ -143,10 +145,19 @@ async fn active_filters_can_be_removed_one_by_one() {
     basic_fixtures(&app);
     app.insert(JobBuilder::new("Rust in Berlin").technologies(&["rust"]));
 
-    let page = app.get("/jobs?technology=rust&city=Berlin").await;
+    let page = app
+        .get("/jobs?technology=rust&city=Berlin&seniority=mid")
+        .await;
 
-    page.assert_contains("href=\"/jobs?city=Berlin\" aria-label=\"Remove filter Rust\"");
-    page.assert_contains("href=\"/jobs?technology=rust\" aria-label=\"Remove filter Berlin\"");
+    page.assert_contains(
+        "href=\"/jobs?city=Berlin&#38;seniority=mid\" aria-label=\"Remove filter Rust\"",
+    );
+    page.assert_contains(
+        "href=\"/jobs?technology=rust&#38;seniority=mid\" aria-label=\"Remove filter Berlin\"",
+    );
+    page.assert_contains(
+        "href=\"/jobs?technology=rust&#38;city=Berlin\" aria-label=\"Remove filter Mid-level\"",
+    );
     page.assert_contains(">Clear all</a>");
 }
 
@@ -156,7 +167,7 @@ async fn a_search_without_results_says_what_to_do() {
     basic_fixtures(&app);
     app.insert(JobBuilder::new("Rust in Berlin").technologies(&["rust"]));
 
-    let page = app.get("/jobs?technology=go").await;
+    let page = app.get("/jobs?technology=go&seniority=lead").await;
 
     assert_eq!(page.status, 200);
     page.assert_contains("No open jobs match these filters.");
@@ -203,7 +214,7 @@ async fn the_job_page_shows_every_fact_and_an_apply_button() {
     page.assert_contains("<dd>Berlin</dd>");
     page.assert_contains("<h2>Your team</h2>");
     page.assert_contains("<strong>payments</strong>");
-    page.assert_contains("href=\"/jobs?technology=rust\"");
+    page.assert_contains("href=\"/technologies/rust\"");
     page.assert_contains("href=\"https://www.acme.example/apply\"");
     page.assert_contains("Apply on the company");
     page.assert_contains("href=\"/companies/acme\"");
@@ -301,7 +312,7 @@ async fn closed_expired_and_draft_jobs_are_listed_nowhere() {
     for path in [
         "/",
         "/jobs",
-        "/jobs?technology=rust",
+        "/technologies/rust",
         "/companies/acme",
         "/jobs/open-rust-job",
     ] {

@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod helpers;
 mod jobs;
+mod landing;
 mod other_pages;
 mod robustness;
 mod security;

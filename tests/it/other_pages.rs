@@ -19,7 +19,7 @@ async fn the_home_page_shows_search_latest_jobs_counts_and_articles() {
     page.assert_contains("<h2 id=\"latest-jobs\">Latest jobs</h2>");
     page.assert_contains("<h2 id=\"popular-tech\">Popular technologies</h2>");
     page.assert_contains("class=\"chip__count\"");
-    page.assert_contains("href=\"/jobs?city=Berlin\"");
+    page.assert_contains("href=\"/cities/berlin\"");
     page.assert_contains("<h2 id=\"latest-articles\">Career guides</h2>");
     assert_eq!(page.body.matches("class=\"job-card\"").count(), 8);
     assert_eq!(page.body.matches("class=\"article-card\"").count(), 3);

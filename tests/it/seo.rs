@@ -973,7 +973,7 @@ async fn a_filtered_job_list_may_be_followed_but_not_indexed() {
     basic_fixtures(&app);
     app.insert(JobBuilder::new("Rust Engineer").technologies(&["rust"]));
 
-    let filtered = app.get("/jobs?technology=rust").await;
+    let filtered = app.get("/jobs?technology=rust&seniority=senior").await;
     let plain = app.get("/jobs").await;
 
     assert_eq!(filtered.status, 200);
@@ -998,8 +998,8 @@ async fn listing_queries_redirect_permanently_to_their_normal_form() {
 
     for (from, to) in [
         (
-            "/jobs?city=Berlin&technology=rust",
-            "/jobs?technology=rust&city=Berlin",
+            "/jobs?seniority=mid&city=Berlin&technology=rust",
+            "/jobs?technology=rust&city=Berlin&seniority=mid",
         ),
         ("/jobs?page=1", "/jobs"),
         ("/jobs?city=&q=", "/jobs"),
@@ -1207,7 +1207,7 @@ async fn pages_link_their_atom_feed_as_an_alternate() {
     for (path, feed) in [
         ("/", "/jobs/feed.xml"),
         ("/jobs", "/jobs/feed.xml"),
-        ("/jobs?technology=rust", "/jobs/feed.xml?technology=rust"),
+        ("/technologies/rust", "/jobs/feed.xml?technology=rust"),
         ("/articles", "/articles/feed.xml"),
     ] {
         let page = app.get(path).await;

@@ -1,0 +1,308 @@
+//! Landing pages: the indexable listings of a technology, a city, a technology in a
+//! city, and remote jobs, plus the indexes of technologies and cities that link them.
+//!
+//! URLs: `/technologies`, `/technologies/{technology}`,
+//! `/technologies/{technology}/{city}`, `/cities`, `/cities/{city}`, `/remote`. None can
+//! be mistaken for a job page (`/jobs/{slug}`). A landing page exists only while it has
+//! open jobs.
+
+use super::board::{BoardCounts, board_counts};
+use super::jobs::{ListingPlace, render_listing};
+use super::{WebError, html_modified, listing_path, moved_permanently, paged_index, query_pairs};
+use crate::app::AppState;
+use crate::domain::filter::{JobFilter, JobSearch};
+use crate::domain::job::RemotePolicy;
+use crate::domain::salary::group_thousands;
+use crate::domain::slug::Slug;
+use crate::views::pages::{DirectoryEntry, DirectoryPage};
+use crate::views::{ChipView, Crumb, Layout, Nav};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+
+/// The landing page a filter stands for, if it is exactly one that exists: a
+/// technology, a city, both, or remote jobs, with open jobs and nothing else set. An
+/// empty combination stays an ad-hoc search, whose page suggests what to change.
+pub fn path_for_filter(filter: &JobFilter, counts: &BoardCounts) -> Option<String> {
+    if filter.query.is_some() || filter.seniority.is_some() {
+        return None;
+    }
+    let city = match &filter.city {
+        Some(name) => Some(counts.city_named(name)?),
+        None => None,
+    };
+    match (&filter.technology, city, filter.remote) {
+        (Some(technology), None, None) => {
+            counts.technology(technology.as_str())?;
+            Some(format!("/technologies/{technology}"))
+        }
+        (Some(technology), Some(city), None) => {
+            counts
+                .technology_cities
+                .iter()
+                .find(|(t, c)| t.slug == *technology && *c == city.name)?;
+            Some(format!("/technologies/{technology}/{}", city.slug))
+        }
+        (None, Some(city), None) => Some(format!("/cities/{}", city.slug)),
+        (None, None, Some(RemotePolicy::Remote)) if counts.remote_jobs > 0 => {
+            Some("/remote".to_owned())
+        }
+        _ => None,
+    }
+}
+
+fn count_label(count: i64) -> String {
+    group_thousands(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// Fills the fields `extra` leaves empty with the landing page's own filter.
+fn merge(extra: JobFilter, landing: &JobFilter) -> JobFilter {
+    JobFilter {
+        query: extra.query.or_else(|| landing.query.clone()),
+        technology: extra.technology.or_else(|| landing.technology.clone()),
+        city: extra.city.or_else(|| landing.city.clone()),
+        remote: extra.remote.or(landing.remote),
+        seniority: extra.seniority.or(landing.seniority),
+    }
+}
+
+async fn landing(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    filter: JobFilter,
+    crumbs: Vec<Crumb>,
+) -> Result<HttpResponse, WebError> {
+    // Filters added to a landing page's URL make an ad-hoc search of it, which lives
+    // under /jobs; only `?page=N` belongs to the landing page itself.
+    let extra = JobSearch::from_pairs(&query_pairs(req.query_string())?)?;
+    if !extra.filter.is_empty() {
+        let search = JobSearch {
+            filter: merge(extra.filter, &filter),
+            page: extra.page,
+        };
+        return Ok(moved_permanently(&listing_path(
+            "/jobs",
+            &search.query_string_for_page(search.page),
+        )));
+    }
+    let page = match paged_index(&req, req.path())? {
+        Ok(page) => page,
+        Err(redirect) => return Ok(redirect),
+    };
+    let place = ListingPlace {
+        path: req.path().to_owned(),
+        landing: true,
+        crumbs,
+    };
+    render_listing(&state, JobSearch { filter, page }, place).await
+}
+
+fn slug_or_404(raw: &str) -> Result<Slug, WebError> {
+    Slug::parse(raw).map_err(|_| WebError::NotFound)
+}
+
+#[tracing::instrument(skip(state, req))]
+pub async fn technology(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let slug = slug_or_404(&slug)?;
+    let counts = board_counts(&state).await?;
+    let name = counts
+        .technology(slug.as_str())
+        .map_or_else(|| slug.to_string(), |t| t.name.clone());
+    let crumbs = vec![
+        Crumb::link("Home", "/"),
+        Crumb::link("Technologies", "/technologies"),
+        Crumb::here(name),
+    ];
+    let filter = JobFilter {
+        technology: Some(slug),
+        ..JobFilter::default()
+    };
+    landing(state, req, filter, crumbs).await
+}
+
+#[tracing::instrument(skip(state, req))]
+pub async fn technology_in_city(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, WebError> {
+    let (technology, city) = path.into_inner();
+    let technology = slug_or_404(&technology)?;
+    let counts = board_counts(&state).await?;
+    let city = counts.city(&city).ok_or(WebError::NotFound)?.clone();
+    let technology_name = counts
+        .technology(technology.as_str())
+        .map_or_else(|| technology.to_string(), |t| t.name.clone());
+    let crumbs = vec![
+        Crumb::link("Home", "/"),
+        Crumb::link("Technologies", "/technologies"),
+        Crumb::link(
+            technology_name.clone(),
+            format!("/technologies/{technology}"),
+        ),
+        Crumb::here(format!("{technology_name} in {}", city.name)),
+    ];
+    let filter = JobFilter {
+        technology: Some(technology),
+        city: Some(city.name),
+        ..JobFilter::default()
+    };
+    landing(state, req, filter, crumbs).await
+}
+
+#[tracing::instrument(skip(state, req))]
+pub async fn city(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let counts = board_counts(&state).await?;
+    let city = counts.city(&slug).ok_or(WebError::NotFound)?.clone();
+    let crumbs = vec![
+        Crumb::link("Home", "/"),
+        Crumb::link("Cities", "/cities"),
+        Crumb::here(city.name.clone()),
+    ];
+    let filter = JobFilter {
+        city: Some(city.name),
+        ..JobFilter::default()
+    };
+    landing(state, req, filter, crumbs).await
+}
+
+#[tracing::instrument(skip(state, req))]
+pub async fn remote(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, WebError> {
+    let crumbs = vec![Crumb::link("Home", "/"), Crumb::here("Remote jobs")];
+    let filter = JobFilter {
+        remote: Some(RemotePolicy::Remote),
+        ..JobFilter::default()
+    };
+    landing(state, req, filter, crumbs).await
+}
+
+async fn directory(
+    state: &web::Data<AppState>,
+    page: DirectoryPage,
+) -> Result<HttpResponse, WebError> {
+    let now = Utc::now();
+    let last_change = super::db::with_conn(&state.pool, move |conn| {
+        crate::repo::seo::last_change(conn, now)
+    })
+    .await?;
+    html_modified(&page, last_change)
+}
+
+/// Every technology with open jobs, with its count and its biggest cities.
+#[tracing::instrument(skip(state))]
+pub async fn technologies_index(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let counts = board_counts(&state).await?;
+    let entries = counts
+        .technologies
+        .iter()
+        .map(|technology| {
+            let mut cities: Vec<_> = counts
+                .technology_cities
+                .iter()
+                .filter(|(t, _)| t.slug == technology.slug)
+                .filter_map(|(t, city)| counts.city_named(city).map(|c| (t.count, c)))
+                .collect();
+            cities.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+            DirectoryEntry {
+                label: technology.name.clone(),
+                url: format!("/technologies/{}", technology.slug),
+                count: count_label(technology.count),
+                links: cities
+                    .into_iter()
+                    .take(6)
+                    .map(|(count, city)| ChipView {
+                        label: city.name.clone(),
+                        url: format!("/technologies/{}/{}", technology.slug, city.slug),
+                        count: Some(count_label(count)),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let layout = Layout::page(
+        &state.base_url,
+        "/technologies",
+        "Developer jobs by technology",
+        format!(
+            "Open developer jobs in Germany for {} technologies, from Rust and Go to React and Kubernetes.",
+            counts.technologies.len()
+        ),
+        Nav::Jobs,
+    )
+    .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Technologies")]);
+    directory(
+        &state,
+        DirectoryPage {
+            layout,
+            heading: "Developer jobs by technology".to_owned(),
+            intro: "Every technology with open jobs, and the cities where most of them are."
+                .to_owned(),
+            entries,
+        },
+    )
+    .await
+}
+
+/// Every city with open jobs, with its count and its most wanted technologies.
+#[tracing::instrument(skip(state))]
+pub async fn cities_index(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let counts = board_counts(&state).await?;
+    let mut entries: Vec<DirectoryEntry> = counts
+        .cities
+        .iter()
+        .map(|city| DirectoryEntry {
+            label: city.name.clone(),
+            url: format!("/cities/{}", city.slug),
+            count: count_label(city.count),
+            links: counts
+                .technologies_in(&city.name)
+                .into_iter()
+                .take(6)
+                .map(|t| ChipView {
+                    label: t.name.clone(),
+                    url: format!("/technologies/{}/{}", t.slug, city.slug),
+                    count: Some(count_label(t.count)),
+                })
+                .collect(),
+        })
+        .collect();
+    if counts.remote_jobs > 0 {
+        entries.push(DirectoryEntry {
+            label: "Remote".to_owned(),
+            url: "/remote".to_owned(),
+            count: count_label(counts.remote_jobs),
+            links: Vec::new(),
+        });
+    }
+    let layout = Layout::page(
+        &state.base_url,
+        "/cities",
+        "Developer jobs by city",
+        format!(
+            "Open developer jobs in {} German cities, and remote jobs.",
+            counts.cities.len()
+        ),
+        Nav::Jobs,
+    )
+    .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Cities")]);
+    directory(
+        &state,
+        DirectoryPage {
+            layout,
+            heading: "Developer jobs by city".to_owned(),
+            intro: "Every city with open jobs, and the technologies most wanted there.".to_owned(),
+            entries,
+        },
+    )
+    .await
+}
