@@ -218,7 +218,21 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Ends the session first, so that ChromeDriver closes Chromium and no browser
+    /// process outlives the test; Drop cannot await, hence plain blocking HTTP.
     fn drop(&mut self) {
+        use std::io::{Read, Write};
+        let host = self.base.trim_start_matches("http://");
+        if let Ok(mut stream) = std::net::TcpStream::connect(host) {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!(
+                "DELETE /session/{} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                self.session
+            );
+            if stream.write_all(request.as_bytes()).is_ok() {
+                let _ = stream.read_to_end(&mut Vec::new());
+            }
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
