@@ -126,6 +126,7 @@ pub struct NewJobRow<'a> {
     pub posted_at: DateTime<Utc>,
     pub valid_through: DateTime<Utc>,
     pub status: &'a str,
+    pub technology_slugs: Vec<&'a str>,
 }
 
 /// A whole job row for bulk `COPY`: every column is sent, so none may fall back to a
@@ -155,6 +156,7 @@ pub struct BulkJobRow {
     pub status: &'static str,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub technology_slugs: Vec<&'static str>,
 }
 
 #[derive(Debug, Insertable)]

@@ -83,6 +83,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        technology_slugs -> Array<Nullable<Text>>,
         search_document -> Tsvector,
     }
 }

@@ -67,10 +67,13 @@ fn open_jobs(filter: &JobFilter, technology_id: Option<i64>, now: DateTime<Utc>)
         query = query.filter(jobs::id.eq_any(with_technology));
     }
     if let Some(text) = &filter.query {
+        // jobboard_search_text turns "C++" into "cpp" etc., exactly as for the documents.
         query = query.filter(
-            sql::<Bool>("jobs.search_document @@ websearch_to_tsquery('simple', ")
-                .bind::<Text, _>(text.clone())
-                .sql(")"),
+            sql::<Bool>(
+                "jobs.search_document @@ websearch_to_tsquery('simple', jobboard_search_text(",
+            )
+            .bind::<Text, _>(text.clone())
+            .sql("))"),
         );
     }
     query
@@ -108,10 +111,11 @@ pub fn search(
     if pagination.is_past_end() {
         return Ok((Vec::new(), pagination));
     }
-    let jobs = newest_ids(
+    let jobs = matching_ids(
         conn,
         filter,
         technology_id,
+        Order::Relevance,
         i64::from(PAGE_SIZE),
         search.offset(),
         now,
@@ -119,20 +123,39 @@ pub fn search(
     Ok((summaries_in_order(conn, &jobs)?, pagination))
 }
 
-fn newest_ids(
+/// How matching jobs are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Newest,
+    /// Best match for the search words first (title over technologies and company over
+    /// place over description), then the newest.
+    Relevance,
+}
+
+fn matching_ids(
     conn: &mut PgConnection,
     filter: &JobFilter,
     technology_id: Option<i64>,
+    order: Order,
     limit: i64,
     offset: i64,
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<i64>> {
-    Ok(open_jobs(filter, technology_id, now)
-        .select(jobs::id)
-        .order((jobs::posted_at.desc(), jobs::id.desc()))
-        .limit(limit)
-        .offset(offset)
-        .load(conn)?)
+    let query = open_jobs(filter, technology_id, now).select(jobs::id);
+    let query = match (&filter.query, order) {
+        (Some(text), Order::Relevance) => query.order((
+            sql::<diesel::sql_types::Float>(
+                "ts_rank(jobs.search_document, websearch_to_tsquery('simple', jobboard_search_text(",
+            )
+            .bind::<Text, _>(text.clone())
+            .sql(")))")
+            .desc(),
+            jobs::posted_at.desc(),
+            jobs::id.desc(),
+        )),
+        _ => query.order((jobs::posted_at.desc(), jobs::id.desc())),
+    };
+    Ok(query.limit(limit).offset(offset).load(conn)?)
 }
 
 /// The newest open jobs matching `filter`, without counting them (for feeds).
@@ -145,7 +168,7 @@ pub fn newest_matching(
     let Resolved::Filter(filter, technology_id) = resolve(conn, filter)? else {
         return Ok(Vec::new());
     };
-    let ids = newest_ids(conn, filter, technology_id, limit, 0, now)?;
+    let ids = matching_ids(conn, filter, technology_id, Order::Newest, limit, 0, now)?;
     summaries_in_order(conn, &ids)
 }
 
@@ -420,6 +443,7 @@ pub fn insert(conn: &mut PgConnection, job: &NewJob) -> RepoResult<Option<i64>> 
             posted_at: job.posted_at,
             valid_through: job.valid_through,
             status: job.status.as_str(),
+            technology_slugs: technology_slugs.clone(),
         };
         let id: Option<i64> = diesel::insert_into(jobs::table)
             .values(&row)

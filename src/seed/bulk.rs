@@ -175,6 +175,7 @@ fn build_batch(
             status: job.status.as_str(),
             created_at: job.posted_at,
             updated_at: job.posted_at,
+            technology_slugs: job.technology_slugs,
         });
     }
     (rows, links)

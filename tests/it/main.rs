@@ -8,6 +8,7 @@ mod jobs;
 mod landing;
 mod other_pages;
 mod robustness;
+mod search;
 mod security;
 mod seed;
 mod seo;

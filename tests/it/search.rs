@@ -1,0 +1,247 @@
+//! Full-text search: punctuated technology names, umlauts, websearch syntax, relevance.
+
+use crate::helpers::{JobBuilder, TestApp, basic_fixtures, spawn_app};
+use chrono::{Duration, Utc};
+
+fn titles_found(page: &crate::helpers::Page, candidates: &[&str]) -> Vec<String> {
+    candidates
+        .iter()
+        .filter(|title| page.body.contains(&format!(">{title}</a>")))
+        .map(|title| (*title).to_owned())
+        .collect()
+}
+
+fn technology_fixtures(app: &TestApp) {
+    basic_fixtures(app);
+    for (slug, name) in [
+        ("cpp", "C++"),
+        ("csharp", "C#"),
+        ("dotnet", ".NET"),
+        ("nodejs", "Node.js"),
+        ("fsharp", "F#"),
+    ] {
+        app.technology(slug, name);
+    }
+    app.insert(
+        JobBuilder::new("Systems Engineer")
+            .slug("cpp-job")
+            .technologies(&["cpp"]),
+    );
+    app.insert(
+        JobBuilder::new("Application Engineer")
+            .slug("csharp-job")
+            .technologies(&["csharp"]),
+    );
+    app.insert(
+        JobBuilder::new("Platform Engineer")
+            .slug("dotnet-job")
+            .technologies(&["dotnet"]),
+    );
+    app.insert(
+        JobBuilder::new("Backend Engineer")
+            .slug("node-job")
+            .technologies(&["nodejs"]),
+    );
+    app.insert(
+        JobBuilder::new("Services Engineer")
+            .slug("go-job")
+            .technologies(&["go"]),
+    );
+    app.insert(
+        JobBuilder::new("Functional Engineer")
+            .slug("fsharp-job")
+            .technologies(&["fsharp"]),
+    );
+    app.insert(
+        JobBuilder::new("Embedded C Developer")
+            .slug("c-job")
+            .description("We write plain C for microcontrollers."),
+    );
+}
+
+const TECH_TITLES: &[&str] = &[
+    "Systems Engineer",
+    "Application Engineer",
+    "Platform Engineer",
+    "Backend Engineer",
+    "Services Engineer",
+    "Functional Engineer",
+    "Embedded C Developer",
+];
+
+#[actix_web::test]
+async fn technology_names_with_punctuation_are_found_exactly() {
+    let app = spawn_app().await;
+    technology_fixtures(&app);
+
+    for (query, expected) in [
+        ("C%2B%2B", "Systems Engineer"),
+        ("c%23", "Application Engineer"),
+        (".NET", "Platform Engineer"),
+        ("Node.js", "Backend Engineer"),
+        ("Go", "Services Engineer"),
+        ("F%23", "Functional Engineer"),
+    ] {
+        let page = app.get(&format!("/jobs?q={query}")).await;
+        assert_eq!(page.status, 200, "{query}");
+        assert_eq!(
+            titles_found(&page, TECH_TITLES),
+            vec![expected.to_owned()],
+            "q={query}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn punctuated_names_in_titles_and_descriptions_count_too() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Senior C++ Developer"));
+    app.insert(
+        JobBuilder::new("Tooling Engineer")
+            .description("Our build tools are written in C# and F#."),
+    );
+    app.insert(JobBuilder::new("C Programmer"));
+
+    let cpp = app.get("/jobs?q=c%2B%2B").await;
+    let csharp = app.get("/jobs?q=C%23").await;
+
+    let all = ["Senior C++ Developer", "Tooling Engineer", "C Programmer"];
+    assert_eq!(
+        titles_found(&cpp, &all),
+        vec!["Senior C++ Developer".to_owned()]
+    );
+    assert_eq!(
+        titles_found(&csharp, &all),
+        vec!["Tooling Engineer".to_owned()]
+    );
+}
+
+#[actix_web::test]
+async fn city_names_match_with_or_without_umlauts() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Munich Role").city("München"));
+    app.insert(JobBuilder::new("Cologne Role").city("Köln"));
+    app.insert(JobBuilder::new("Berlin Role").city("Berlin"));
+    let all = ["Munich Role", "Cologne Role", "Berlin Role"];
+
+    for query in ["M%C3%BCnchen", "Munchen", "Muenchen", "m%C3%BCnchen"] {
+        let page = app.get(&format!("/jobs?q={query}")).await;
+        assert_eq!(
+            titles_found(&page, &all),
+            vec!["Munich Role".to_owned()],
+            "q={query}"
+        );
+    }
+    for query in ["K%C3%B6ln", "Koeln", "Koln"] {
+        let page = app.get(&format!("/jobs?q={query}")).await;
+        assert_eq!(
+            titles_found(&page, &all),
+            vec!["Cologne Role".to_owned()],
+            "q={query}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn websearch_syntax_supports_phrases_exclusion_and_or() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Data Engineer").description("Streaming data platform in Kafka."));
+    app.insert(
+        JobBuilder::new("Platform Engineer").description("Data pipelines and a platform team."),
+    );
+    app.insert(JobBuilder::new("Frontend Engineer").description("Design systems in React."));
+    let all = ["Data Engineer", "Platform Engineer", "Frontend Engineer"];
+
+    let phrase = app.get("/jobs?q=%22data+platform%22").await;
+    let excluded = app.get("/jobs?q=engineer+-react").await;
+    let either = app.get("/jobs?q=kafka+or+react").await;
+
+    assert_eq!(
+        titles_found(&phrase, &all),
+        vec!["Data Engineer".to_owned()]
+    );
+    assert_eq!(
+        titles_found(&excluded, &all),
+        vec!["Data Engineer".to_owned(), "Platform Engineer".to_owned()]
+    );
+    assert_eq!(
+        titles_found(&either, &all),
+        vec!["Data Engineer".to_owned(), "Frontend Engineer".to_owned()]
+    );
+}
+
+#[actix_web::test]
+async fn title_matches_rank_above_company_and_description_matches_then_recency() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    let now = Utc::now();
+    app.insert(
+        JobBuilder::new("Backend Engineer")
+            .description("You will also touch Kotlin now and then.")
+            .posted(now - Duration::hours(1)),
+    );
+    app.insert(JobBuilder::new("Kotlin Engineer").posted(now - Duration::days(20)));
+    app.insert(
+        JobBuilder::new("Android Engineer")
+            .technologies(&["go"])
+            .description("Our apps are Kotlin-first.")
+            .posted(now - Duration::days(3)),
+    );
+
+    let page = app.get("/jobs?q=kotlin").await;
+
+    let title_match = page
+        .body
+        .find(">Kotlin Engineer</a>")
+        .expect("title match listed");
+    let description_match = page
+        .body
+        .find(">Backend Engineer</a>")
+        .expect("description match listed");
+    assert!(
+        title_match < description_match,
+        "the older title match comes first"
+    );
+    page.assert_contains(">Android Engineer</a>");
+}
+
+#[actix_web::test]
+async fn the_company_name_and_technologies_are_searchable() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.company("nordlicht", "Nordlicht Robotics", "Hamburg");
+    app.insert(JobBuilder::new("Robot Whisperer").company("nordlicht"));
+    app.insert(JobBuilder::new("Database Person").technologies(&["postgresql"]));
+    let all = ["Robot Whisperer", "Database Person"];
+
+    let by_company = app.get("/jobs?q=nordlicht").await;
+    let by_technology = app.get("/jobs?q=postgresql").await;
+
+    assert_eq!(
+        titles_found(&by_company, &all),
+        vec!["Robot Whisperer".to_owned()]
+    );
+    assert_eq!(
+        titles_found(&by_technology, &all),
+        vec!["Database Person".to_owned()]
+    );
+}
+
+#[actix_web::test]
+async fn a_renamed_company_is_found_under_its_new_name() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Renamed Role"));
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE companies SET name = 'Zebrafish Systems' WHERE slug = 'acme'"),
+        &mut app.conn(),
+    )
+    .unwrap();
+
+    let page = app.get("/jobs?q=zebrafish").await;
+
+    page.assert_contains(">Renamed Role</a>");
+}
