@@ -2,6 +2,10 @@
 -- description; technology names with punctuation (C++, C#, F#, .NET, Node.js) become
 -- whole words on both sides; cities match with or without umlauts.
 
+-- Filling the new columns is indexing, not a change of content: updated_at (and so the
+-- sitemaps' lastmod) stays as it was.
+ALTER TABLE jobs DISABLE TRIGGER set_updated_at;
+
 -- The job's technology slugs on the row itself: the search document is built from them
 -- when the row is written, including by COPY, without waiting for the link table.
 ALTER TABLE jobs ADD COLUMN technology_slugs TEXT[] NOT NULL DEFAULT '{}';
@@ -72,5 +76,15 @@ $$;
 CREATE TRIGGER companies_reindex_jobs AFTER UPDATE OF name ON companies
     FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION companies_reindex_jobs();
 
-UPDATE jobs SET title = title;
+-- One set-based pass instead of the row trigger's lookups: minutes, not a quarter of an
+-- hour, on a million jobs.
+UPDATE jobs j
+   SET search_document = jobs_search_document(
+           j.title,
+           (SELECT string_agg(t.slug || ' ' || t.name, ' ') FROM technologies t WHERE t.slug = ANY (j.technology_slugs)),
+           c.name, j.city, j.description)
+  FROM companies c
+ WHERE c.id = j.company_id;
+
+ALTER TABLE jobs ENABLE TRIGGER set_updated_at;
 CREATE INDEX jobs_search_idx ON jobs USING GIN (search_document) WHERE status = 'published';
