@@ -88,3 +88,21 @@ UPDATE jobs j
 
 ALTER TABLE jobs ENABLE TRIGGER set_updated_at;
 CREATE INDEX jobs_search_idx ON jobs USING GIN (search_document) WHERE status = 'published';
+-- Filters for several technologies at once ("Rust or Go").
+CREATE INDEX jobs_technology_slugs_idx ON jobs USING GIN (technology_slugs) WHERE status = 'published';
+
+-- The top of the pay range in EUR a year, for the minimum-salary filter and the
+-- highest-salary sort: full-time hours (about 1,720 a year) for hourly rates; other
+-- currencies are not compared.
+ALTER TABLE jobs ADD COLUMN salary_eur_year INTEGER GENERATED ALWAYS AS (
+    CASE WHEN salary_currency = 'EUR' THEN
+        CASE salary_period
+            WHEN 'year' THEN salary_max
+            WHEN 'month' THEN salary_max * 12
+            WHEN 'hour' THEN salary_max * 1720
+        END
+    END) STORED;
+CREATE INDEX jobs_published_salary_idx ON jobs (salary_eur_year DESC NULLS LAST, posted_at DESC, id DESC)
+    WHERE status = 'published';
+CREATE INDEX jobs_published_employment_newest_idx ON jobs (employment_type, posted_at DESC, id DESC)
+    WHERE status = 'published';

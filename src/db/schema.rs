@@ -85,6 +85,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         technology_slugs -> Array<Nullable<Text>>,
         search_document -> Tsvector,
+        salary_eur_year -> Nullable<Int4>,
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a job seeker asked for on `/jobs`: validated filters and the page number.
 
 use super::InvalidInput;
-use super::job::{RemotePolicy, Seniority};
+use super::job::{EmploymentType, RemotePolicy, Seniority};
 use super::slug::Slug;
 
 /// Jobs shown on one listing page.
@@ -13,29 +13,122 @@ pub const MAX_PARAM_LEN: usize = 200;
 /// Counting stops here: "10,000+" is as useful as an exact figure and far cheaper.
 pub const COUNT_CAP: i64 = 10_000;
 
-/// The validated filters of a job search. Empty means "all open jobs".
+/// Values one multi-valued parameter may carry; more is someone probing.
+pub const MAX_VALUES: usize = 10;
+/// The "posted within" choices, in days.
+pub const POSTED_WITHIN_DAYS: [u32; 3] = [1, 7, 30];
+/// Highest minimum salary one can ask for, in EUR a year.
+pub const MAX_SALARY: u32 = 1_000_000;
+
+/// The validated filters of a job search. Empty means "all open jobs". Values within
+/// one filter are alternatives (Rust or Go); different filters all apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobFilter {
     pub query: Option<String>,
-    pub technology: Option<Slug>,
-    pub city: Option<String>,
+    /// Sorted and without duplicates, like the other lists, so that equal searches are
+    /// equal values with one URL.
+    pub technologies: Vec<Slug>,
+    pub cities: Vec<String>,
     pub remote: Option<RemotePolicy>,
-    pub seniority: Option<Seniority>,
+    pub seniorities: Vec<Seniority>,
+    pub employment: Option<EmploymentType>,
+    /// Jobs paying at least this much, in EUR a year (judged by the top of the range).
+    pub min_salary: Option<u32>,
+    /// Jobs posted within this many days (one of [`POSTED_WITHIN_DAYS`]).
+    pub posted_within: Option<u32>,
+    pub company: Option<Slug>,
 }
 
-/// A filter plus the page of results wanted.
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match for the search words first; only meaningful with a query.
+    Relevance,
+    Newest,
+    /// Highest salary first (by the top of the range, in EUR a year).
+    Salary,
+}
+
+impl Sort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Relevance => "relevance",
+            Self::Newest => "newest",
+            Self::Salary => "salary",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Relevance => "Best match",
+            Self::Newest => "Newest",
+            Self::Salary => "Highest salary",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        match raw {
+            "relevance" => Ok(Self::Relevance),
+            "newest" => Ok(Self::Newest),
+            "salary" => Ok(Self::Salary),
+            _ => Err(InvalidInput::new(
+                "sort",
+                "must be one of: relevance, newest, salary",
+            )),
+        }
+    }
+
+    /// Relevance when there are search words, newest otherwise.
+    pub fn default_for(filter: &JobFilter) -> Self {
+        if filter.query.is_some() {
+            Self::Relevance
+        } else {
+            Self::Newest
+        }
+    }
+}
+
+/// A filter plus the order and page of results wanted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobSearch {
     pub filter: JobFilter,
+    pub sort: Sort,
     pub page: u32,
 }
 
+fn push_unique<T: Ord>(
+    list: &mut Vec<T>,
+    value: T,
+    field: &'static str,
+) -> Result<(), InvalidInput> {
+    if let Err(at) = list.binary_search(&value) {
+        if list.len() >= MAX_VALUES {
+            return Err(InvalidInput::new(
+                field,
+                format!("can be chosen at most {MAX_VALUES} times"),
+            ));
+        }
+        list.insert(at, value);
+    }
+    Ok(())
+}
+
 impl JobSearch {
+    /// The first page of `filter` in its default order.
+    pub fn new(filter: JobFilter) -> Self {
+        Self {
+            sort: Sort::default_for(&filter),
+            filter,
+            page: 1,
+        }
+    }
+
     /// Reads decoded query-string pairs. Empty values count as absent (a GET form sends
     /// every field); unknown parameters such as tracking tags are ignored.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, InvalidInput> {
         let mut filter = JobFilter::default();
         let mut page = 1;
+        let mut sort = None;
         for (key, value) in pairs {
             let value = value.trim();
             if value.len() > MAX_PARAM_LEN {
@@ -50,18 +143,39 @@ impl JobSearch {
             match key.as_str() {
                 "q" => filter.query = Some(value.split_whitespace().collect::<Vec<_>>().join(" ")),
                 "technology" => {
-                    filter.technology = Some(Slug::parse(value).map_err(|_| {
+                    let slug = Slug::parse(value).map_err(|_| {
                         InvalidInput::new("technology", "is not a known technology")
-                    })?)
+                    })?;
+                    push_unique(&mut filter.technologies, slug, "technology")?;
                 }
-                "city" => filter.city = Some(value.to_owned()),
+                "city" => push_unique(&mut filter.cities, value.to_owned(), "city")?,
                 "remote" => filter.remote = Some(RemotePolicy::parse(value)?),
-                "seniority" => filter.seniority = Some(Seniority::parse(value)?),
+                "seniority" => push_unique(
+                    &mut filter.seniorities,
+                    Seniority::parse(value)?,
+                    "seniority",
+                )?,
+                "type" => filter.employment = Some(EmploymentType::parse(value)?),
+                "salary" => filter.min_salary = Some(parse_salary(value)?),
+                "posted" => filter.posted_within = Some(parse_posted_within(value)?),
+                "company" => {
+                    filter.company = Some(
+                        Slug::parse(value)
+                            .map_err(|_| InvalidInput::new("company", "is not a known company"))?,
+                    )
+                }
+                "sort" => sort = Some(Sort::parse(value)?),
                 "page" => page = parse_page(value)?,
                 _ => {}
             }
         }
-        Ok(Self { filter, page })
+        let sort = match sort {
+            // Relevance needs words to rank by; without them it means the default.
+            Some(Sort::Relevance) if filter.query.is_none() => Sort::Newest,
+            Some(sort) => sort,
+            None => Sort::default_for(&filter),
+        };
+        Ok(Self { filter, sort, page })
     }
 
     /// Zero-based row offset of the first job on this page.
@@ -69,25 +183,38 @@ impl JobSearch {
         i64::from(self.page - 1) * i64::from(PAGE_SIZE)
     }
 
-    /// The query string for this filter on another page, parameters in a fixed order so
-    /// every result set has exactly one URL.
+    /// The query string for this search on another page, parameters in a fixed order and
+    /// defaults left out, so every result set has exactly one URL.
     pub fn query_string_for_page(&self, page: u32) -> String {
         let f = &self.filter;
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if let Some(q) = &f.query {
             pairs.push(("q", q.clone()));
         }
-        if let Some(t) = &f.technology {
-            pairs.push(("technology", t.to_string()));
-        }
-        if let Some(c) = &f.city {
-            pairs.push(("city", c.clone()));
-        }
+        pairs.extend(f.technologies.iter().map(|t| ("technology", t.to_string())));
+        pairs.extend(f.cities.iter().map(|c| ("city", c.clone())));
         if let Some(r) = f.remote {
             pairs.push(("remote", r.as_str().to_owned()));
         }
-        if let Some(s) = f.seniority {
-            pairs.push(("seniority", s.as_str().to_owned()));
+        pairs.extend(
+            f.seniorities
+                .iter()
+                .map(|s| ("seniority", s.as_str().to_owned())),
+        );
+        if let Some(e) = f.employment {
+            pairs.push(("type", e.as_str().to_owned()));
+        }
+        if let Some(salary) = f.min_salary {
+            pairs.push(("salary", salary.to_string()));
+        }
+        if let Some(days) = f.posted_within {
+            pairs.push(("posted", days.to_string()));
+        }
+        if let Some(company) = &f.company {
+            pairs.push(("company", company.to_string()));
+        }
+        if self.sort != Sort::default_for(f) {
+            pairs.push(("sort", self.sort.as_str().to_owned()));
         }
         if page > 1 {
             pairs.push(("page", page.to_string()));
@@ -113,6 +240,26 @@ pub fn parse_page(raw: &str) -> Result<u32, InvalidInput> {
     }
 }
 
+fn parse_salary(raw: &str) -> Result<u32, InvalidInput> {
+    match raw.parse::<u32>() {
+        Ok(n) if (1..=MAX_SALARY).contains(&n) => Ok(n),
+        _ => Err(InvalidInput::new(
+            "minimum salary",
+            format!("must be a whole number of euros a year, at most {MAX_SALARY}"),
+        )),
+    }
+}
+
+fn parse_posted_within(raw: &str) -> Result<u32, InvalidInput> {
+    match raw.parse::<u32>() {
+        Ok(n) if POSTED_WITHIN_DAYS.contains(&n) => Ok(n),
+        _ => Err(InvalidInput::new(
+            "posted within",
+            "must be 1, 7 or 30 days",
+        )),
+    }
+}
+
 fn field_name(key: &str) -> &'static str {
     match key {
         "q" => "search",
@@ -120,6 +267,11 @@ fn field_name(key: &str) -> &'static str {
         "city" => "city",
         "remote" => "remote",
         "seniority" => "seniority",
+        "type" => "employment type",
+        "salary" => "minimum salary",
+        "posted" => "posted within",
+        "company" => "company",
+        "sort" => "sort",
         "page" => "page",
         _ => "parameter",
     }
@@ -196,11 +348,99 @@ mod tests {
             ("utm_source", "newsletter"),
         ]))
         .unwrap();
-        assert_eq!(search.filter.technology.unwrap().as_str(), "rust");
-        assert_eq!(search.filter.city.as_deref(), Some("Berlin"));
+        assert_eq!(
+            search.filter.technologies,
+            vec![Slug::parse("rust").unwrap()]
+        );
+        assert_eq!(search.filter.cities, vec!["Berlin".to_owned()]);
         assert_eq!(search.filter.remote, Some(RemotePolicy::Hybrid));
-        assert_eq!(search.filter.seniority, Some(Seniority::Senior));
+        assert_eq!(search.filter.seniorities, vec![Seniority::Senior]);
         assert_eq!(search.page, 3);
+    }
+
+    #[test]
+    fn reads_the_newer_filters_and_the_sort() {
+        let search = JobSearch::from_pairs(&pairs(&[
+            ("type", "contract"),
+            ("salary", "70000"),
+            ("posted", "7"),
+            ("company", "acme"),
+            ("sort", "salary"),
+        ]))
+        .unwrap();
+        assert_eq!(search.filter.employment, Some(EmploymentType::Contract));
+        assert_eq!(search.filter.min_salary, Some(70_000));
+        assert_eq!(search.filter.posted_within, Some(7));
+        assert_eq!(search.filter.company.unwrap().as_str(), "acme");
+        assert_eq!(search.sort, Sort::Salary);
+    }
+
+    #[test]
+    fn several_values_of_one_filter_are_kept_sorted_and_unique() {
+        let search = JobSearch::from_pairs(&pairs(&[
+            ("technology", "rust"),
+            ("technology", "go"),
+            ("technology", "rust"),
+            ("seniority", "senior"),
+            ("seniority", "junior"),
+        ]))
+        .unwrap();
+        let technologies: Vec<&str> = search
+            .filter
+            .technologies
+            .iter()
+            .map(Slug::as_str)
+            .collect();
+        assert_eq!(technologies, vec!["go", "rust"]);
+        assert_eq!(
+            search.filter.seniorities,
+            vec![Seniority::Junior, Seniority::Senior]
+        );
+        assert_eq!(
+            search.query_string_for_page(1),
+            "technology=go&technology=rust&seniority=junior&seniority=senior"
+        );
+    }
+
+    #[test]
+    fn too_many_values_and_bad_new_filters_are_rejected() {
+        let many: Vec<(String, String)> = (0..11)
+            .map(|i| ("city".to_owned(), format!("City {i}")))
+            .collect();
+        assert_eq!(JobSearch::from_pairs(&many).unwrap_err().field, "city");
+        for (key, value, field) in [
+            ("salary", "lots", "minimum salary"),
+            ("salary", "0", "minimum salary"),
+            ("posted", "3", "posted within"),
+            ("type", "gig", "employment type"),
+            ("sort", "random", "sort"),
+            ("company", "Not A Slug", "company"),
+        ] {
+            assert_eq!(
+                JobSearch::from_pairs(&pairs(&[(key, value)]))
+                    .unwrap_err()
+                    .field,
+                field,
+                "{key}={value}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_default_sort_is_relevance_with_words_and_newest_without() {
+        assert_eq!(
+            JobSearch::from_pairs(&pairs(&[("q", "rust")]))
+                .unwrap()
+                .sort,
+            Sort::Relevance
+        );
+        assert_eq!(JobSearch::from_pairs(&[]).unwrap().sort, Sort::Newest);
+        // Relevance without words falls back to the default, so it has no URL of its own.
+        let search = JobSearch::from_pairs(&pairs(&[("sort", "relevance")])).unwrap();
+        assert_eq!(search.sort, Sort::Newest);
+        assert_eq!(search.query_string_for_page(1), "");
+        let by_date = JobSearch::from_pairs(&pairs(&[("q", "rust"), ("sort", "newest")])).unwrap();
+        assert_eq!(by_date.query_string_for_page(1), "q=rust&sort=newest");
     }
 
     #[test]

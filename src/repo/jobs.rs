@@ -4,7 +4,7 @@ use super::convert;
 use super::{RepoError, RepoResult};
 use crate::db::models::{CompanyRefRow, JobPageRow, JobWithCompanyRow, NewJobRow, TechnologyRow};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
-use crate::domain::filter::{COUNT_CAP, JobFilter, JobSearch, PAGE_SIZE, Pagination};
+use crate::domain::filter::{COUNT_CAP, JobFilter, JobSearch, PAGE_SIZE, Pagination, Sort};
 use crate::domain::job::{ApplyChannel, JobDetail, JobStatus, JobSummary, NewJob};
 use crate::domain::slug::Slug;
 use crate::domain::technology::{NamedCount, Technology};
@@ -24,47 +24,62 @@ pub struct JobPage {
 
 type OpenJobsQuery = jobs::BoxedQuery<'static, Pg>;
 
-/// A filter whose technology slug has been looked up. Filtering by the id lets the
-/// planner use the per-technology statistics of `job_technologies`; an unknown
-/// technology matches nothing without touching the jobs at all.
+/// A filter whose company slug has been looked up: an unknown company matches nothing
+/// without touching the jobs at all.
 enum Resolved<'a> {
     Filter(&'a JobFilter, Option<i64>),
     NoMatch,
 }
 
 fn resolve<'a>(conn: &mut PgConnection, filter: &'a JobFilter) -> RepoResult<Resolved<'a>> {
-    match &filter.technology {
+    match &filter.company {
         None => Ok(Resolved::Filter(filter, None)),
-        Some(slug) => Ok(technologies::table
-            .filter(technologies::slug.eq(slug.as_str()))
-            .select(technologies::id)
+        Some(slug) => Ok(companies::table
+            .filter(companies::slug.eq(slug.as_str()))
+            .select(companies::id)
             .first::<i64>(conn)
             .optional()?
             .map_or(Resolved::NoMatch, |id| Resolved::Filter(filter, Some(id)))),
     }
 }
 
-/// Published jobs that have not expired at `now`, narrowed by `filter` (whose
-/// technology, if any, is `technology_id`).
-fn open_jobs(filter: &JobFilter, technology_id: Option<i64>, now: DateTime<Utc>) -> OpenJobsQuery {
+/// Published jobs that have not expired at `now`, narrowed by `filter` (whose company,
+/// if any, is `company_id`). Values within one filter are alternatives.
+fn open_jobs(filter: &JobFilter, company_id: Option<i64>, now: DateTime<Utc>) -> OpenJobsQuery {
     let mut query = jobs::table
         .filter(jobs::status.eq(JobStatus::Published.as_str()))
         .filter(jobs::valid_through.gt(now))
         .into_boxed();
-    if let Some(city) = &filter.city {
-        query = query.filter(jobs::city.eq(city.clone()));
+    if !filter.technologies.is_empty() {
+        let slugs: Vec<Option<String>> = filter
+            .technologies
+            .iter()
+            .map(|t| Some(t.to_string()))
+            .collect();
+        query = query.filter(jobs::technology_slugs.overlaps_with(slugs));
+    }
+    if !filter.cities.is_empty() {
+        query = query.filter(jobs::city.eq_any(filter.cities.clone()));
     }
     if let Some(remote) = filter.remote {
         query = query.filter(jobs::remote_policy.eq(remote.as_str()));
     }
-    if let Some(seniority) = filter.seniority {
-        query = query.filter(jobs::seniority.eq(seniority.as_str()));
+    if !filter.seniorities.is_empty() {
+        let levels: Vec<&'static str> = filter.seniorities.iter().map(|s| s.as_str()).collect();
+        query = query.filter(jobs::seniority.eq_any(levels));
     }
-    if let Some(technology_id) = technology_id {
-        let with_technology = job_technologies::table
-            .filter(job_technologies::technology_id.eq(technology_id))
-            .select(job_technologies::job_id);
-        query = query.filter(jobs::id.eq_any(with_technology));
+    if let Some(employment) = filter.employment {
+        query = query.filter(jobs::employment_type.eq(employment.as_str()));
+    }
+    if let Some(min_salary) = filter.min_salary {
+        query =
+            query.filter(jobs::salary_eur_year.ge(i32::try_from(min_salary).unwrap_or(i32::MAX)));
+    }
+    if let Some(days) = filter.posted_within {
+        query = query.filter(jobs::posted_at.gt(now - chrono::Duration::days(i64::from(days))));
+    }
+    if let Some(company_id) = company_id {
+        query = query.filter(jobs::company_id.eq(company_id));
     }
     if let Some(text) = &filter.query {
         // jobboard_search_text turns "C++" into "cpp" etc., exactly as for the documents.
@@ -90,7 +105,7 @@ pub fn search(
     search: &JobSearch,
     now: DateTime<Utc>,
 ) -> RepoResult<(Vec<JobSummary>, Pagination)> {
-    let Resolved::Filter(filter, technology_id) = resolve(conn, &search.filter)? else {
+    let Resolved::Filter(filter, company_id) = resolve(conn, &search.filter)? else {
         return Ok((
             Vec::new(),
             Pagination {
@@ -100,7 +115,7 @@ pub fn search(
         ));
     };
     // Counting stops past the cap, so a broad search costs a bounded index walk.
-    let counted: Vec<i64> = open_jobs(filter, technology_id, now)
+    let counted: Vec<i64> = open_jobs(filter, company_id, now)
         .select(jobs::id)
         .limit(COUNT_CAP + 1)
         .load(conn)?;
@@ -114,8 +129,8 @@ pub fn search(
     let jobs = matching_ids(
         conn,
         filter,
-        technology_id,
-        Order::Relevance,
+        company_id,
+        search.sort,
         i64::from(PAGE_SIZE),
         search.offset(),
         now,
@@ -123,33 +138,30 @@ pub fn search(
     Ok((summaries_in_order(conn, &jobs)?, pagination))
 }
 
-/// How matching jobs are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
-    Newest,
-    /// Best match for the search words first (title over technologies and company over
-    /// place over description), then the newest.
-    Relevance,
-}
-
 fn matching_ids(
     conn: &mut PgConnection,
     filter: &JobFilter,
-    technology_id: Option<i64>,
-    order: Order,
+    company_id: Option<i64>,
+    sort: Sort,
     limit: i64,
     offset: i64,
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<i64>> {
-    let query = open_jobs(filter, technology_id, now).select(jobs::id);
-    let query = match (&filter.query, order) {
-        (Some(text), Order::Relevance) => query.order((
+    let query = open_jobs(filter, company_id, now).select(jobs::id);
+    let query = match (&filter.query, sort) {
+        // Title over technologies and company over place over description, then newest.
+        (Some(text), Sort::Relevance) => query.order((
             sql::<diesel::sql_types::Float>(
                 "ts_rank(jobs.search_document, websearch_to_tsquery('simple', jobboard_search_text(",
             )
             .bind::<Text, _>(text.clone())
             .sql(")))")
             .desc(),
+            jobs::posted_at.desc(),
+            jobs::id.desc(),
+        )),
+        (_, Sort::Salary) => query.order((
+            jobs::salary_eur_year.desc().nulls_last(),
             jobs::posted_at.desc(),
             jobs::id.desc(),
         )),
@@ -165,10 +177,10 @@ pub fn newest_matching(
     limit: i64,
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<JobSummary>> {
-    let Resolved::Filter(filter, technology_id) = resolve(conn, filter)? else {
+    let Resolved::Filter(filter, company_id) = resolve(conn, filter)? else {
         return Ok(Vec::new());
     };
-    let ids = matching_ids(conn, filter, technology_id, Order::Newest, limit, 0, now)?;
+    let ids = matching_ids(conn, filter, company_id, Sort::Newest, limit, 0, now)?;
     summaries_in_order(conn, &ids)
 }
 

@@ -80,6 +80,14 @@ pub struct JobIndexPage {
     /// No work model chosen: the "Any" radio button is checked.
     pub remote_any: bool,
     pub seniority_options: Vec<OptionView>,
+    pub employment_options: Vec<OptionView>,
+    pub salary_options: Vec<OptionView>,
+    pub posted_options: Vec<OptionView>,
+    /// No "posted within" chosen: the "Any time" radio button is checked.
+    pub posted_any: bool,
+    pub sort_options: Vec<OptionView>,
+    /// A company filter (set from a link) travels along as a hidden field.
+    pub company: Option<String>,
     pub active_filters: Vec<ChipView>,
     /// Shown when nothing matched: technologies that do have jobs there.
     pub related_technologies: Vec<ChipView>,
@@ -118,13 +126,15 @@ pub fn remote_options(selected: Option<RemotePolicy>) -> Vec<OptionView> {
     )
 }
 
-pub fn seniority_options(selected: Option<Seniority>) -> Vec<OptionView> {
-    enum_options(
-        Seniority::ALL,
-        selected,
-        Seniority::as_str,
-        Seniority::label,
-    )
+pub fn seniority_options(selected: &[Seniority]) -> Vec<OptionView> {
+    Seniority::ALL
+        .iter()
+        .map(|s| OptionView {
+            value: s.as_str().to_owned(),
+            label: s.label().to_owned(),
+            selected: selected.contains(s),
+        })
+        .collect()
 }
 
 #[derive(Template)]

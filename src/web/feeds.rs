@@ -42,10 +42,11 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
     }
     let now = Utc::now();
     let filter = search.filter.clone();
-    let (jobs, last_change) = with_conn(&state.pool, move |conn| {
+    let (jobs, last_change, technologies) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::jobs::newest_matching(conn, &filter, FEED_ENTRIES, now)?,
             repo::seo::last_change(conn, now)?,
+            repo::technologies::all(conn)?,
         ))
     })
     .await?;
@@ -55,7 +56,7 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
     } else {
         format!(
             "New jobs: {}",
-            super::jobs::heading_for(&search.filter, None)
+            super::jobs::heading_for(&search.filter, &super::jobs::TechnologyNames(&technologies))
         )
     };
     let feed = AtomFeed {

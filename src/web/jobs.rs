@@ -4,7 +4,8 @@ use super::board::{BoardCounts, board_counts};
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
 use crate::app::AppState;
-use crate::domain::filter::{JobFilter, JobSearch, Pagination};
+use crate::domain::filter::{JobFilter, JobSearch, POSTED_WITHIN_DAYS, Pagination, Sort};
+use crate::domain::job::EmploymentType;
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::salary::group_thousands;
 use crate::domain::slug::Slug;
@@ -12,7 +13,7 @@ use crate::domain::technology::NamedCount;
 use crate::repo;
 use crate::repo::slugs::{Entity, lookup};
 use crate::views::pages::{
-    JobIndexPage, JobShowPage, OptionView, remote_options, seniority_options,
+    JobIndexPage, JobShowPage, OptionView, enum_options, remote_options, seniority_options,
 };
 use crate::views::structured_data;
 use crate::views::{ChipView, Crumb, JobCardView, Layout, Nav, pagination_links};
@@ -96,15 +97,9 @@ pub async fn render_listing(
     if place.landing && pagination.total == 0 {
         return Err(WebError::NotFound);
     }
-    let technology_name = search
-        .filter
-        .technology
-        .as_ref()
-        .and_then(|slug| technologies.iter().find(|t| &t.slug == slug))
-        .map(|t| t.name.clone());
-
+    let names = TechnologyNames(&technologies);
     let filter = &search.filter;
-    let heading = heading_for(filter, technology_name.as_deref());
+    let heading = heading_for(filter, &names);
     let path_for = |page: u32| place.path_for(&search, page);
     let last_page = pagination.last_page();
     let prev_url =
@@ -151,20 +146,21 @@ pub async fn render_listing(
                 c.name,
                 group_thousands(u32::try_from(c.count).unwrap_or(u32::MAX))
             ),
-            selected: filter.city.as_deref() == Some(c.name.as_str()),
+            selected: filter.cities.contains(&c.name),
         })
         .collect();
-    if let Some(city) = &filter.city
-        && !city_options.iter().any(|o| o.selected)
-    {
-        city_options.insert(
-            0,
-            OptionView {
-                value: city.clone(),
-                label: city.clone(),
-                selected: true,
-            },
-        );
+    // A chosen city without open jobs still shows, so it can be unticked.
+    for city in filter.cities.iter().rev() {
+        if !city_options.iter().any(|o| &o.value == city) {
+            city_options.insert(
+                0,
+                OptionView {
+                    value: city.clone(),
+                    label: city.clone(),
+                    selected: true,
+                },
+            );
+        }
     }
 
     let page = JobIndexPage {
@@ -177,14 +173,20 @@ pub async fn render_listing(
             .map(|t| OptionView {
                 value: t.slug.to_string(),
                 label: t.name.clone(),
-                selected: filter.technology.as_ref() == Some(&t.slug),
+                selected: filter.technologies.contains(&t.slug),
             })
             .collect(),
         city_options,
         remote_options: remote_options(filter.remote),
         remote_any: filter.remote.is_none(),
-        seniority_options: seniority_options(filter.seniority),
-        active_filters: active_filter_chips(&search, technology_name.as_deref()),
+        seniority_options: seniority_options(&filter.seniorities),
+        employment_options: employment_options(filter.employment),
+        salary_options: salary_options(filter.min_salary),
+        posted_options: posted_options(filter.posted_within),
+        posted_any: filter.posted_within.is_none(),
+        sort_options: sort_options(search.sort, filter.query.is_some()),
+        company: filter.company.as_ref().map(ToString::to_string),
+        active_filters: active_filter_chips(&search, &names),
         related_technologies: if jobs.is_empty() {
             related_technologies(filter, &counts)
         } else {
@@ -208,17 +210,22 @@ pub async fn render_listing(
 /// For an empty result: technologies that do have jobs where the search looked (in its
 /// city, or anywhere), as landing-page links.
 fn related_technologies(filter: &JobFilter, counts: &BoardCounts) -> Vec<ChipView> {
-    let candidates: Vec<&NamedCount> = match &filter.city {
-        Some(city) => counts.technologies_in(city),
+    // Only one city makes "there" a place; several or none mean anywhere.
+    let city = match filter.cities.as_slice() {
+        [one] => counts.city_named(one),
+        _ => None,
+    };
+    let candidates: Vec<&NamedCount> = match city {
+        Some(city) => counts.technologies_in(&city.name),
         None => counts.technologies.iter().collect(),
     };
     candidates
         .into_iter()
-        .filter(|t| filter.technology.as_ref() != Some(&t.slug))
+        .filter(|t| !filter.technologies.contains(&t.slug))
         .take(8)
         .map(|t| ChipView {
             label: t.name.clone(),
-            url: match filter.city.as_ref().and_then(|c| counts.city_named(c)) {
+            url: match city {
                 Some(city) => format!("/technologies/{}/{}", t.slug, city.slug),
                 None => format!("/technologies/{}", t.slug),
             },
@@ -227,29 +234,125 @@ fn related_technologies(filter: &JobFilter, counts: &BoardCounts) -> Vec<ChipVie
         .collect()
 }
 
-pub fn heading_for(filter: &JobFilter, technology_name: Option<&str>) -> String {
+/// "Last 24 hours", "Last 7 days", "Last 30 days".
+fn posted_label(days: u32) -> &'static str {
+    match days {
+        1 => "Last 24 hours",
+        7 => "Last 7 days",
+        _ => "Last 30 days",
+    }
+}
+
+fn employment_options(selected: Option<EmploymentType>) -> Vec<OptionView> {
+    enum_options(
+        EmploymentType::ALL,
+        selected,
+        EmploymentType::as_str,
+        EmploymentType::label,
+    )
+}
+
+/// Minimum salaries offered in the form, in EUR a year.
+const SALARY_STEPS: [u32; 7] = [40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000];
+
+fn salary_options(selected: Option<u32>) -> Vec<OptionView> {
+    let mut steps: Vec<u32> = SALARY_STEPS.to_vec();
+    // A value typed into the URL stays selectable.
+    if let Some(value) = selected
+        && !steps.contains(&value)
+    {
+        steps.push(value);
+        steps.sort_unstable();
+    }
+    steps
+        .into_iter()
+        .map(|amount| OptionView {
+            value: amount.to_string(),
+            label: format!("€{}+", group_thousands(amount)),
+            selected: selected == Some(amount),
+        })
+        .collect()
+}
+
+fn posted_options(selected: Option<u32>) -> Vec<OptionView> {
+    POSTED_WITHIN_DAYS
+        .iter()
+        .map(|days| OptionView {
+            value: days.to_string(),
+            label: posted_label(*days).to_owned(),
+            selected: selected == Some(*days),
+        })
+        .collect()
+}
+
+fn sort_options(selected: Sort, has_query: bool) -> Vec<OptionView> {
+    let choices: &[Sort] = if has_query {
+        &[Sort::Relevance, Sort::Newest, Sort::Salary]
+    } else {
+        &[Sort::Newest, Sort::Salary]
+    };
+    choices
+        .iter()
+        .map(|sort| OptionView {
+            value: sort.as_str().to_owned(),
+            label: sort.label().to_owned(),
+            selected: *sort == selected,
+        })
+        .collect()
+}
+
+/// Display names of technologies by slug, for headings and chips.
+pub struct TechnologyNames<'a>(pub &'a [crate::domain::technology::Technology]);
+
+impl TechnologyNames<'_> {
+    pub fn name(&self, slug: &Slug) -> String {
+        self.0
+            .iter()
+            .find(|t| &t.slug == slug)
+            .map_or_else(|| slug.to_string(), |t| t.name.clone())
+    }
+}
+
+/// "A or B", "A, B or C".
+fn alternatives(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// "Senior Rust or Go developer jobs in Berlin", "Remote developer jobs", … The heading
+/// names the filters that shape the list; the others show as chips.
+pub fn heading_for(filter: &JobFilter, names: &TechnologyNames<'_>) -> String {
     let mut heading = String::new();
     let remote_only =
-        filter.remote == Some(crate::domain::job::RemotePolicy::Remote) && filter.city.is_none();
-    if let Some(seniority) = filter.seniority {
-        heading.push_str(seniority.label());
+        filter.remote == Some(crate::domain::job::RemotePolicy::Remote) && filter.cities.is_empty();
+    if !filter.seniorities.is_empty() {
+        let levels: Vec<String> = filter
+            .seniorities
+            .iter()
+            .map(|s| s.label().to_owned())
+            .collect();
+        heading.push_str(&alternatives(&levels));
         heading.push(' ');
     }
     if remote_only {
         heading.push_str("remote ");
     }
-    match (technology_name, &filter.technology) {
-        (Some(name), _) => heading.push_str(&format!("{name} developer jobs")),
-        (None, Some(slug)) => heading.push_str(&format!("{slug} developer jobs")),
-        (None, None) => heading.push_str("developer jobs"),
+    if !filter.technologies.is_empty() {
+        let technologies: Vec<String> = filter.technologies.iter().map(|t| names.name(t)).collect();
+        heading.push_str(&alternatives(&technologies));
+        heading.push(' ');
     }
-    match (&filter.city, filter.remote) {
-        (Some(city), _) => heading.push_str(&format!(" in {city}")),
-        (None, Some(crate::domain::job::RemotePolicy::Remote)) => {}
-        (None, _) => heading.push_str(" in Germany"),
+    heading.push_str("developer jobs");
+    if !filter.cities.is_empty() {
+        heading.push_str(&format!(" in {}", alternatives(&filter.cities)));
+    } else if !remote_only {
+        heading.push_str(" in Germany");
     }
     if let Some(remote) = filter.remote
-        && filter.city.is_some()
+        && !filter.cities.is_empty()
     {
         heading.push_str(&format!(" ({})", remote.label().to_lowercase()));
     }
@@ -283,23 +386,25 @@ fn count_sentence(pagination: &Pagination, noun: &str) -> String {
     }
 }
 
-/// A chip per active filter whose link is the same search without that filter.
-fn active_filter_chips(search: &JobSearch, technology_name: Option<&str>) -> Vec<ChipView> {
+/// A chip per active filter value whose link is the same search without that value.
+fn active_filter_chips(search: &JobSearch, names: &TechnologyNames<'_>) -> Vec<ChipView> {
     let f = &search.filter;
     let mut chips = Vec::new();
     let mut push = |label: String, without: JobFilter| {
+        let sort = if search.sort == crate::domain::filter::Sort::default_for(f) {
+            crate::domain::filter::Sort::default_for(&without)
+        } else {
+            search.sort
+        };
         let qs = JobSearch {
             filter: without,
+            sort,
             page: 1,
         }
         .query_string_for_page(1);
         chips.push(ChipView {
             label,
-            url: if qs.is_empty() {
-                "/jobs".to_owned()
-            } else {
-                format!("/jobs?{qs}")
-            },
+            url: listing_path("/jobs", &qs),
             count: None,
         });
     };
@@ -312,20 +417,27 @@ fn active_filter_chips(search: &JobSearch, technology_name: Option<&str>) -> Vec
             },
         );
     }
-    if let Some(slug) = &f.technology {
+    for slug in &f.technologies {
+        let rest = f
+            .technologies
+            .iter()
+            .filter(|t| *t != slug)
+            .cloned()
+            .collect();
         push(
-            technology_name.unwrap_or(slug.as_str()).to_owned(),
+            names.name(slug),
             JobFilter {
-                technology: None,
+                technologies: rest,
                 ..f.clone()
             },
         );
     }
-    if let Some(city) = &f.city {
+    for city in &f.cities {
+        let rest = f.cities.iter().filter(|c| *c != city).cloned().collect();
         push(
             city.clone(),
             JobFilter {
-                city: None,
+                cities: rest,
                 ..f.clone()
             },
         );
@@ -339,11 +451,53 @@ fn active_filter_chips(search: &JobSearch, technology_name: Option<&str>) -> Vec
             },
         );
     }
-    if let Some(seniority) = f.seniority {
+    for level in &f.seniorities {
+        let rest = f
+            .seniorities
+            .iter()
+            .filter(|s| *s != level)
+            .copied()
+            .collect();
         push(
-            seniority.label().to_owned(),
+            level.label().to_owned(),
             JobFilter {
-                seniority: None,
+                seniorities: rest,
+                ..f.clone()
+            },
+        );
+    }
+    if let Some(employment) = f.employment {
+        push(
+            employment.label().to_owned(),
+            JobFilter {
+                employment: None,
+                ..f.clone()
+            },
+        );
+    }
+    if let Some(salary) = f.min_salary {
+        push(
+            format!("€{}+ a year", group_thousands(salary)),
+            JobFilter {
+                min_salary: None,
+                ..f.clone()
+            },
+        );
+    }
+    if let Some(days) = f.posted_within {
+        push(
+            posted_label(days).to_owned(),
+            JobFilter {
+                posted_within: None,
+                ..f.clone()
+            },
+        );
+    }
+    if let Some(company) = &f.company {
+        push(
+            format!("Company: {company}"),
+            JobFilter {
+                company: None,
                 ..f.clone()
             },
         );

@@ -10,7 +10,7 @@ use super::board::{BoardCounts, board_counts};
 use super::jobs::{ListingPlace, render_listing};
 use super::{WebError, html_modified, listing_path, moved_permanently, paged_index, query_pairs};
 use crate::app::AppState;
-use crate::domain::filter::{JobFilter, JobSearch};
+use crate::domain::filter::{JobFilter, JobSearch, Sort};
 use crate::domain::job::RemotePolicy;
 use crate::domain::salary::group_thousands;
 use crate::domain::slug::Slug;
@@ -23,14 +23,20 @@ use chrono::Utc;
 /// technology, a city, both, or remote jobs, with open jobs and nothing else set. An
 /// empty combination stays an ad-hoc search, whose page suggests what to change.
 pub fn path_for_filter(filter: &JobFilter, counts: &BoardCounts) -> Option<String> {
-    if filter.query.is_some() || filter.seniority.is_some() {
+    let only_landing_fields = JobFilter {
+        technologies: filter.technologies.clone(),
+        cities: filter.cities.clone(),
+        remote: filter.remote,
+        ..JobFilter::default()
+    };
+    if *filter != only_landing_fields || filter.technologies.len() > 1 || filter.cities.len() > 1 {
         return None;
     }
-    let city = match &filter.city {
+    let city = match filter.cities.first() {
         Some(name) => Some(counts.city_named(name)?),
         None => None,
     };
-    match (&filter.technology, city, filter.remote) {
+    match (filter.technologies.first(), city, filter.remote) {
         (Some(technology), None, None) => {
             counts.technology(technology.as_str())?;
             Some(format!("/technologies/{technology}"))
@@ -54,14 +60,29 @@ fn count_label(count: i64) -> String {
     group_thousands(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
-/// Fills the fields `extra` leaves empty with the landing page's own filter.
+/// The landing page's own filter with whatever `extra` adds: lists are joined, single
+/// values from `extra` win.
 fn merge(extra: JobFilter, landing: &JobFilter) -> JobFilter {
+    let join = |mut a: Vec<String>, b: &[String]| {
+        a.extend(b.iter().cloned());
+        a.sort();
+        a.dedup();
+        a
+    };
+    let mut technologies = extra.technologies;
+    technologies.extend(landing.technologies.iter().cloned());
+    technologies.sort();
+    technologies.dedup();
     JobFilter {
         query: extra.query.or_else(|| landing.query.clone()),
-        technology: extra.technology.or_else(|| landing.technology.clone()),
-        city: extra.city.or_else(|| landing.city.clone()),
+        technologies,
+        cities: join(extra.cities, &landing.cities),
         remote: extra.remote.or(landing.remote),
-        seniority: extra.seniority.or(landing.seniority),
+        seniorities: extra.seniorities,
+        employment: extra.employment,
+        min_salary: extra.min_salary,
+        posted_within: extra.posted_within,
+        company: extra.company,
     }
 }
 
@@ -74,9 +95,15 @@ async fn landing(
     // Filters added to a landing page's URL make an ad-hoc search of it, which lives
     // under /jobs; only `?page=N` belongs to the landing page itself.
     let extra = JobSearch::from_pairs(&query_pairs(req.query_string())?)?;
-    if !extra.filter.is_empty() {
+    if !extra.filter.is_empty() || extra.sort != Sort::default_for(&extra.filter) {
+        let merged = merge(extra.filter, &filter);
         let search = JobSearch {
-            filter: merge(extra.filter, &filter),
+            sort: if extra.sort == Sort::Newest {
+                Sort::default_for(&merged)
+            } else {
+                extra.sort
+            },
+            filter: merged,
             page: extra.page,
         };
         return Ok(moved_permanently(&listing_path(
@@ -93,7 +120,15 @@ async fn landing(
         landing: true,
         crumbs,
     };
-    render_listing(&state, JobSearch { filter, page }, place).await
+    render_listing(
+        &state,
+        JobSearch {
+            page,
+            ..JobSearch::new(filter)
+        },
+        place,
+    )
+    .await
 }
 
 fn slug_or_404(raw: &str) -> Result<Slug, WebError> {
@@ -117,7 +152,7 @@ pub async fn technology(
         Crumb::here(name),
     ];
     let filter = JobFilter {
-        technology: Some(slug),
+        technologies: vec![slug],
         ..JobFilter::default()
     };
     landing(state, req, filter, crumbs).await
@@ -146,8 +181,8 @@ pub async fn technology_in_city(
         Crumb::here(format!("{technology_name} in {}", city.name)),
     ];
     let filter = JobFilter {
-        technology: Some(technology),
-        city: Some(city.name),
+        technologies: vec![technology],
+        cities: vec![city.name],
         ..JobFilter::default()
     };
     landing(state, req, filter, crumbs).await
@@ -167,7 +202,7 @@ pub async fn city(
         Crumb::here(city.name.clone()),
     ];
     let filter = JobFilter {
-        city: Some(city.name),
+        cities: vec![city.name],
         ..JobFilter::default()
     };
     landing(state, req, filter, crumbs).await

@@ -247,9 +247,7 @@ async fn a_person_narrows_the_job_list_with_the_filter_form() {
     let browser = Browser::start(1366, 900).await;
 
     browser.goto(&format!("{}/jobs", app.address)).await;
-    browser
-        .click("#filter-technology option[value='rust']")
-        .await;
+    browser.click("#technology-rust").await;
     browser.click(".filters__form button[type='submit']").await;
     let url = browser
         .wait_for_url(|u| u.ends_with("/technologies/rust"))
@@ -281,7 +279,7 @@ async fn on_a_phone_the_filters_open_from_their_disclosure() {
 
     browser.goto(&format!("{}/jobs", app.address)).await;
     let hidden_before = browser
-        .script("return !document.querySelector('#filter-seniority').checkVisibility()")
+        .script("return !document.querySelector('#filter-type').checkVisibility()")
         .await;
     browser.click(".filters__toggle").await;
     browser.click("input[name='remote'][value='remote']").await;

@@ -396,6 +396,27 @@ impl JobBuilder {
         self
     }
 
+    /// A contract paid by the hour, in EUR.
+    pub fn contract_hourly(mut self, min: u32, max: u32) -> Self {
+        self.job.employment_type = EmploymentType::Contract;
+        self.job.salary =
+            Some(SalaryRange::parse(min, max, Currency::Eur, SalaryPeriod::Hour).unwrap());
+        self
+    }
+
+    pub fn monthly(mut self, min: u32, max: u32) -> Self {
+        self.job.salary =
+            Some(SalaryRange::parse(min, max, Currency::Eur, SalaryPeriod::Month).unwrap());
+        self
+    }
+
+    /// A yearly salary in US dollars, which euro filters do not compare.
+    pub fn usd(mut self, yearly: u32) -> Self {
+        self.job.salary =
+            Some(SalaryRange::parse(yearly, yearly, Currency::Usd, SalaryPeriod::Year).unwrap());
+        self
+    }
+
     pub fn no_salary(mut self) -> Self {
         self.job.salary = None;
         self

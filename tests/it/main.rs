@@ -3,6 +3,7 @@
 
 mod browser;
 mod cli;
+mod filters;
 mod helpers;
 mod jobs;
 mod landing;
