@@ -229,6 +229,13 @@ mod tests {
     }
 }
 
+/// What a job page shows: the job and its company.
+#[derive(Debug, Clone)]
+pub struct JobPage {
+    pub job: JobDetail,
+    pub company: super::company::Company,
+}
+
 /// A job as it is created: by the demo seed, by tests, later by editors.
 #[derive(Debug, Clone)]
 pub struct NewJob {

@@ -5,7 +5,7 @@ use super::{RepoError, RepoResult};
 use crate::db::models::{CompanyRefRow, JobPageRow, JobWithCompanyRow, NewJobRow, TechnologyRow};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
 use crate::domain::filter::{COUNT_CAP, JobFilter, JobSearch, PAGE_SIZE, Pagination, Sort};
-use crate::domain::job::{ApplyChannel, JobDetail, JobStatus, JobSummary, NewJob};
+use crate::domain::job::{ApplyChannel, JobDetail, JobPage, JobStatus, JobSummary, NewJob};
 use crate::domain::slug::Slug;
 use crate::domain::technology::{NamedCount, Technology};
 use chrono::{DateTime, Utc};
@@ -15,12 +15,6 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use std::collections::HashMap;
 
-/// A job page: the job, its company and whether it is still open.
-#[derive(Debug, Clone)]
-pub struct JobPage {
-    pub job: JobDetail,
-    pub company: crate::domain::company::Company,
-}
 
 type OpenJobsQuery = jobs::BoxedQuery<'static, Pg>;
 

@@ -269,7 +269,7 @@ pub struct ErrorPage {
 impl JobShowPage {
     pub fn new(
         layout: Layout,
-        page: &crate::repo::jobs::JobPage,
+        page: &crate::domain::job::JobPage,
         similar: &[JobSummary],
         now: DateTime<Utc>,
     ) -> Self {

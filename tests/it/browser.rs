@@ -309,15 +309,7 @@ async fn pages_fit_a_320_pixel_screen_without_sideways_scrolling() {
     let app = spawn_app().await;
     app.seed_demo();
     let browser = Browser::start(320, 640).await;
-    let job = app
-        .get("/jobs")
-        .await
-        .body
-        .split("href=\"/jobs/")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .map(|slug| format!("/jobs/{slug}"))
-        .expect("a job link");
+    let job = app.first_job_path().await;
 
     for path in [
         "/",

@@ -279,6 +279,18 @@ impl TestApp {
         }
     }
 
+    /// The path of the first job listed on `/jobs`.
+    pub async fn first_job_path(&self) -> String {
+        self.get("/jobs")
+            .await
+            .body
+            .split("href=\"/jobs/")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(|slug| format!("/jobs/{slug}"))
+            .expect("a job link on /jobs")
+    }
+
     pub fn conn(&self) -> PgConnection {
         self.db.connect()
     }

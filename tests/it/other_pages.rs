@@ -165,14 +165,7 @@ async fn the_demo_backend_article_renders() {
 async fn every_page_has_a_unique_title_a_description_and_a_canonical_url() {
     let app = spawn_app().await;
     app.seed_demo();
-    let listing = app.get("/jobs").await;
-    let job_path = listing
-        .body
-        .split("href=\"/jobs/")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .map(|slug| format!("/jobs/{slug}"))
-        .expect("a job link");
+    let job_path = app.first_job_path().await;
 
     let mut titles = std::collections::HashSet::new();
     for path in [
