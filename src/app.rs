@@ -27,6 +27,7 @@ pub struct Application {
     server: Server,
     port: u16,
     base_url: String,
+    state: actix_web::web::Data<AppState>,
 }
 
 impl Application {
@@ -55,6 +56,7 @@ impl Application {
             static_dir: settings.static_dir.clone(),
             board_counts: TtlCache::new(BOARD_COUNTS_TTL),
         });
+        let warm_up_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -67,6 +69,9 @@ impl Application {
                 .wrap(from_fn(web::middleware::request_log))
                 .configure(web::routes)
         })
+        // Without it, a response written in more than one piece waits for the client's
+        // delayed ACK (about 40 ms): measured on the static files.
+        .tcp_nodelay(true)
         .listen(listener)?
         .shutdown_timeout(10)
         .run();
@@ -74,7 +79,17 @@ impl Application {
             server,
             port: address.port(),
             base_url,
+            state: warm_up_state,
         })
+    }
+
+    /// Computes the shared counts in the background, so the first visitors after a
+    /// start do not wait for them. Must be called inside the server's runtime.
+    pub fn warm_up(&self) {
+        let state = self.state.clone();
+        actix_web::rt::spawn(async move {
+            let _ = web::board::board_counts(&state).await;
+        });
     }
 
     pub fn port(&self) -> u16 {

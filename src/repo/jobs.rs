@@ -15,7 +15,6 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use std::collections::HashMap;
 
-
 type OpenJobsQuery = jobs::BoxedQuery<'static, Pg>;
 
 /// A filter whose company slug has been looked up: an unknown company matches nothing

@@ -25,9 +25,23 @@ pub struct BoardCounts {
     pub cities: Vec<NamedCount>,
     /// (technology with its count in that city, city name), by technology then city.
     pub technology_cities: Vec<(NamedCount, String)>,
+    /// A stand-in while the first counts are computed: empty lists that must not be
+    /// taken to mean "no jobs".
+    pub warming: bool,
 }
 
 impl BoardCounts {
+    fn warming() -> Self {
+        Self {
+            open_jobs: 0,
+            remote_jobs: 0,
+            technologies: Vec::new(),
+            cities: Vec::new(),
+            technology_cities: Vec::new(),
+            warming: true,
+        }
+    }
+
     pub fn technology(&self, slug: &str) -> Option<&NamedCount> {
         self.technologies.iter().find(|t| t.slug.as_str() == slug)
     }
@@ -71,7 +85,20 @@ pub async fn board_counts(state: &web::Data<AppState>) -> Result<Arc<BoardCounts
             }
             Ok(counts)
         }
-        Cached::Empty => refresh(state).await,
+        Cached::Empty => {
+            // One request computes; the others render without the counts for the few
+            // seconds of a cold start rather than all running the same aggregate.
+            if state.board_counts.begin_refresh() {
+                return match refresh(state).await {
+                    Ok(counts) => Ok(counts),
+                    Err(e) => {
+                        state.board_counts.abandon_refresh();
+                        Err(e)
+                    }
+                };
+            }
+            Ok(Arc::new(BoardCounts::warming()))
+        }
     }
 }
 
@@ -84,6 +111,7 @@ async fn refresh(state: &AppState) -> Result<Arc<BoardCounts>, WebError> {
             technologies: repo::technologies::popular(conn, MAX_LISTED, now)?,
             cities: repo::jobs::popular_cities(conn, MAX_LISTED, now)?,
             technology_cities: repo::technologies::counts_by_city(conn, now)?,
+            warming: false,
         })
     })
     .await?;

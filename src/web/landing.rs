@@ -131,6 +131,19 @@ async fn landing(
     .await
 }
 
+/// The city of a landing URL. While the counts are still being computed nothing is
+/// known yet, which is a brief 503, not a 404.
+fn known_city(
+    counts: &BoardCounts,
+    slug: &str,
+) -> Result<crate::domain::technology::NamedCount, WebError> {
+    match counts.city(slug) {
+        Some(city) => Ok(city.clone()),
+        None if counts.warming => Err(WebError::Unavailable),
+        None => Err(WebError::NotFound),
+    }
+}
+
 fn slug_or_404(raw: &str) -> Result<Slug, WebError> {
     Slug::parse(raw).map_err(|_| WebError::NotFound)
 }
@@ -167,7 +180,7 @@ pub async fn technology_in_city(
     let (technology, city) = path.into_inner();
     let technology = slug_or_404(&technology)?;
     let counts = board_counts(&state).await?;
-    let city = counts.city(&city).ok_or(WebError::NotFound)?.clone();
+    let city = known_city(&counts, &city)?;
     let technology_name = counts
         .technology(technology.as_str())
         .map_or_else(|| technology.to_string(), |t| t.name.clone());
@@ -195,7 +208,7 @@ pub async fn city(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let counts = board_counts(&state).await?;
-    let city = counts.city(&slug).ok_or(WebError::NotFound)?.clone();
+    let city = known_city(&counts, &slug)?;
     let crumbs = vec![
         Crumb::link("Home", "/"),
         Crumb::link("Cities", "/cities"),
