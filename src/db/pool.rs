@@ -1,7 +1,7 @@
 //! The r2d2 pool of blocking Diesel connections.
 
-use diesel::pg::PgConnection;
 use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use std::time::Duration;
@@ -20,8 +20,10 @@ impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings 
     fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
         // JIT compilation costs more than it saves on page-sized queries (seen in the
         // plans of broad searches).
-        conn.batch_execute(&format!("SET statement_timeout = '{STATEMENT_TIMEOUT}'; SET jit = off"))
-            .map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute(&format!(
+            "SET statement_timeout = '{STATEMENT_TIMEOUT}'; SET jit = off"
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 

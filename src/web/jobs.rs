@@ -133,7 +133,8 @@ pub async fn render_listing(
     );
     // Ad-hoc searches may be followed but not indexed: the plain list and the landing
     // pages are the indexable versions.
-    if (!place.landing && !filter.is_empty()) || pagination.is_past_end() {
+    let ad_hoc = !filter.is_empty() || search.sort != Sort::default_for(filter);
+    if (!place.landing && ad_hoc) || pagination.is_past_end() {
         layout = layout.noindex();
     }
 

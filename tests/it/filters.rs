@@ -131,6 +131,10 @@ async fn jobs_sort_by_highest_salary_or_newest() {
     let by_salary = app.get("/jobs?sort=salary").await;
     let newest = app.get("/jobs").await;
 
+    // Another order of the same jobs is not a page of its own for crawlers.
+    by_salary.assert_contains("<meta name=\"robots\" content=\"noindex,follow\">");
+    newest.assert_lacks("<meta name=\"robots\"");
+
     let position = |page: &crate::helpers::Page, title: &str| {
         page.body.find(&format!(">{title}</a>")).unwrap()
     };
