@@ -2,6 +2,7 @@ DROP INDEX jobs_published_employment_newest_idx;
 DROP INDEX jobs_published_salary_idx;
 ALTER TABLE jobs DROP COLUMN salary_eur_year;
 DROP INDEX jobs_technology_slugs_idx;
+DROP INDEX companies_name_trgm_idx;
 DROP INDEX jobs_search_idx;
 DROP TRIGGER companies_reindex_jobs ON companies;
 DROP FUNCTION companies_reindex_jobs();

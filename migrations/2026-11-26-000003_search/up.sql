@@ -91,6 +91,10 @@ CREATE INDEX jobs_search_idx ON jobs USING GIN (search_document) WHERE status = 
 -- Filters for several technologies at once ("Rust or Go").
 CREATE INDEX jobs_technology_slugs_idx ON jobs USING GIN (technology_slugs) WHERE status = 'published';
 
+-- Searching the companies index by any part of a name.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX companies_name_trgm_idx ON companies USING GIN (name gin_trgm_ops);
+
 -- The top of the pay range in EUR a year, for the minimum-salary filter and the
 -- highest-salary sort: full-time hours (about 1,720 a year) for hourly rates; other
 -- currencies are not compared.

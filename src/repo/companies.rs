@@ -48,10 +48,21 @@ pub struct CompanyListing {
     pub open_jobs: i64,
 }
 
-/// Companies by name with their open-job counts. The count is a per-company index
-/// lookup, so a page costs the same however many jobs the board holds.
+/// `%text%` for ILIKE, with the pattern characters in `text` taken literally.
+fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Companies by name (optionally only those whose name contains `name`, any case) with
+/// their open-job counts. The count is a per-company index lookup, so a page costs the
+/// same however many jobs the board holds; the name match uses a trigram index.
 pub fn list_with_open_jobs(
     conn: &mut PgConnection,
+    name: Option<&str>,
     limit: i64,
     offset: i64,
     now: chrono::DateTime<chrono::Utc>,
@@ -61,15 +72,33 @@ pub fn list_with_open_jobs(
                 (SELECT count(*) FROM jobs j
                   WHERE j.company_id = c.id AND j.status = 'published' AND j.valid_through > $1) AS open_jobs
            FROM companies c
+          WHERE $4::text IS NULL OR c.name ILIKE $4
           ORDER BY c.name, c.id
           LIMIT $2 OFFSET $3",
     )
     .bind::<diesel::sql_types::Timestamptz, _>(now)
     .bind::<diesel::sql_types::BigInt, _>(limit)
     .bind::<diesel::sql_types::BigInt, _>(offset)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(name.map(contains_pattern))
     .load(conn)?)
 }
 
-pub fn count(conn: &mut PgConnection) -> RepoResult<i64> {
-    Ok(companies::table.count().get_result(conn)?)
+/// How many companies there are (whose name contains `name`).
+pub fn count(conn: &mut PgConnection, name: Option<&str>) -> RepoResult<i64> {
+    let mut query = companies::table.into_boxed();
+    if let Some(name) = name {
+        query = query.filter(companies::name.ilike(contains_pattern(name)));
+    }
+    Ok(query.count().get_result(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern("ab"), "%ab%");
+        assert_eq!(contains_pattern("100%_x"), "%100\\%\\_x%");
+    }
 }

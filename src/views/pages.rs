@@ -324,6 +324,9 @@ pub struct CompanyIndexPage {
     pub companies: Vec<CompanyCardView>,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+    pub heading: String,
+    /// The name searched for, to pre-fill the search box.
+    pub query: String,
 }
 
 /// One entry of an Atom feed; every field is plain text the template escapes.

@@ -1,7 +1,7 @@
 //! Company pages.
 
 use super::db::with_conn;
-use super::{WebError, found, html_modified, paged_index, pages_in};
+use super::{WebError, found, html_modified, listing_path, pages_in};
 use crate::app::AppState;
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::slug::Slug;
@@ -56,16 +56,46 @@ pub async fn index(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, WebError> {
-    let page = match paged_index(&req, "/companies")? {
-        Ok(page) => page,
-        Err(redirect) => return Ok(redirect),
+    let pairs = super::query_pairs(req.query_string())?;
+    let name = company_name_query(&pairs)?;
+    let page = match pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == "page" && !v.is_empty())
+    {
+        Some((_, v)) => crate::domain::filter::parse_page(v)?,
+        None => 1,
     };
+    let query_for = |n: u32| {
+        let mut normal: Vec<(&str, String)> = Vec::new();
+        if let Some(name) = &name {
+            normal.push(("q", name.clone()));
+        }
+        if n > 1 {
+            normal.push(("page", n.to_string()));
+        }
+        serde_urlencoded::to_string(&normal).unwrap_or_default()
+    };
+    if query_for(page) != req.query_string() {
+        return Ok(super::moved_permanently(&listing_path(
+            "/companies",
+            &query_for(page),
+        )));
+    }
     let now = Utc::now();
     let offset = i64::from(page - 1) * i64::from(COMPANIES_PER_PAGE);
+    let for_repo = name.clone();
     let (companies, total, last_change) = with_conn(&state.pool, move |conn| {
+        let name = for_repo.as_deref();
         Ok((
-            repo::companies::list_with_open_jobs(conn, i64::from(COMPANIES_PER_PAGE), offset, now)?,
-            repo::companies::count(conn)?,
+            repo::companies::list_with_open_jobs(
+                conn,
+                name,
+                i64::from(COMPANIES_PER_PAGE),
+                offset,
+                now,
+            )?,
+            repo::companies::count(conn, name)?,
             repo::seo::last_change(conn, now)?,
         ))
     })
@@ -74,28 +104,30 @@ pub async fn index(
     if page > pages_total {
         return Err(WebError::NotFound);
     }
-    let path_for = |n: u32| {
-        if n == 1 {
-            "/companies".to_owned()
-        } else {
-            format!("/companies?page={n}")
-        }
-    };
+    let path_for = |n: u32| listing_path("/companies", &query_for(n));
     let prev_url = (page > 1).then(|| path_for(page - 1));
     let next_url = (page < pages_total).then(|| path_for(page + 1));
-    let layout = Layout::page(
+    let heading = match &name {
+        Some(name) => format!("Companies matching “{name}”"),
+        None => "Companies hiring developers".to_owned(),
+    };
+    let mut layout = Layout::page(
         &state.base_url,
         &path_for(page),
         if page > 1 {
-            format!("Companies hiring developers – page {page}")
+            format!("{heading} – page {page}")
         } else {
-            "Companies hiring developers".to_owned()
+            heading.clone()
         },
         "Tech companies hiring software developers in Germany, with their open jobs.",
         Nav::Companies,
     )
     .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Companies")])
     .with_neighbours(prev_url.as_deref(), next_url.as_deref());
+    // A name search is a tool, not a page for crawlers.
+    if name.is_some() {
+        layout = layout.noindex();
+    }
     html_modified(
         &crate::views::pages::CompanyIndexPage {
             layout,
@@ -121,7 +153,24 @@ pub async fn index(
                 .collect(),
             prev_url,
             next_url,
+            heading,
+            query: name.unwrap_or_default(),
         },
         last_change,
     )
+}
+
+/// The name to search for (`?q=`), trimmed and with runs of spaces collapsed.
+fn company_name_query(pairs: &[(String, String)]) -> Result<Option<String>, WebError> {
+    let Some((_, raw)) = pairs.iter().rev().find(|(k, _)| k == "q") else {
+        return Ok(None);
+    };
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.chars().count() > 100 {
+        return Err(WebError::BadRequest(crate::domain::InvalidInput::new(
+            "company name",
+            "is too long (at most 100 characters)",
+        )));
+    }
+    Ok((!name.is_empty()).then_some(name))
 }

@@ -210,3 +210,27 @@ async fn canonical_urls_use_the_configured_site_url() {
 
     page.assert_contains("<link rel=\"canonical\" href=\"https://jobs.example.org/articles\">");
 }
+
+#[actix_web::test]
+async fn the_companies_index_finds_companies_by_any_part_of_their_name() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.company("nordlicht", "Nordlicht Robotics", "Hamburg");
+    app.company("percent", "100% Cloud", "Köln");
+
+    let by_part = app.get("/companies?q=LICHT").await;
+    let literal_percent = app.get("/companies?q=%25").await;
+    let nothing = app.get("/companies?q=zzz").await;
+    let messy = app.get("/companies?q=++licht++&page=1").await;
+
+    assert_eq!(by_part.status, 200);
+    by_part.assert_contains("<h1>Companies matching “LICHT”</h1>");
+    by_part.assert_contains(">Nordlicht Robotics</a>");
+    by_part.assert_lacks(">Acme Software</a>");
+    by_part.assert_contains("<meta name=\"robots\" content=\"noindex,follow\">");
+    literal_percent.assert_contains(">100% Cloud</a>");
+    literal_percent.assert_lacks(">Acme Software</a>");
+    nothing.assert_contains("No company name contains");
+    assert_eq!(messy.status, 301);
+    assert_eq!(messy.header("location"), Some("/companies?q=licht"));
+}
