@@ -79,37 +79,35 @@ fn ensure_template() -> String {
         .get_or_init(|| {
             let name = template_name();
             let mut conn = maintenance_connection();
-            diesel::sql_query("SELECT pg_advisory_lock(7171717)").execute(&mut conn).unwrap();
-            let exists: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
-                .bind::<diesel::sql_types::Text, _>(&name)
-                .get_result(&mut conn)
+            diesel::sql_query("SELECT pg_advisory_lock(7171717)")
+                .execute(&mut conn)
                 .unwrap();
+            let exists: Count =
+                diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+                    .bind::<diesel::sql_types::Text, _>(&name)
+                    .get_result(&mut conn)
+                    .unwrap();
             if exists.n == 0 {
                 let building = format!("{name}_building");
-                diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).execute(&mut conn).unwrap();
-                diesel::sql_query(format!("CREATE DATABASE {building}")).execute(&mut conn).unwrap();
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .unwrap();
+                diesel::sql_query(format!("CREATE DATABASE {building}"))
+                    .execute(&mut conn)
+                    .unwrap();
                 {
                     let mut tpl = PgConnection::establish(&database_url(&building)).unwrap();
                     jobboard::db::run_migrations(&mut tpl).unwrap();
                 }
-                diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut conn).unwrap();
-                // Templates of older migration sets are of no use any more.
-                #[derive(QueryableByName)]
-                struct Name {
-                    #[diesel(sql_type = diesel::sql_types::Text)]
-                    datname: String,
-                }
-                let stale: Vec<Name> = diesel::sql_query(
-                    "SELECT datname FROM pg_database WHERE datname LIKE 'jobboard\\_it\\_tpl\\_%' AND datname <> $1",
-                )
-                .bind::<diesel::sql_types::Text, _>(&name)
-                .load(&mut conn)
-                .unwrap();
-                for db in stale {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.datname)).execute(&mut conn);
-                }
+                diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
+                    .execute(&mut conn)
+                    .unwrap();
+                // Templates of other migration sets are left alone: another checkout may
+                // be testing against one of them right now on the same server.
             }
-            diesel::sql_query("SELECT pg_advisory_unlock(7171717)").execute(&mut conn).unwrap();
+            diesel::sql_query("SELECT pg_advisory_unlock(7171717)")
+                .execute(&mut conn)
+                .unwrap();
             name
         })
         .clone()
