@@ -58,14 +58,7 @@ pub async fn index(
 ) -> Result<HttpResponse, WebError> {
     let pairs = super::query_pairs(req.query_string())?;
     let name = company_name_query(&pairs)?;
-    let page = match pairs
-        .iter()
-        .rev()
-        .find(|(k, v)| k == "page" && !v.is_empty())
-    {
-        Some((_, v)) => crate::domain::filter::parse_page(v)?,
-        None => 1,
-    };
+    let page = super::page_param(&pairs)?;
     let query_for = |n: u32| {
         let mut normal: Vec<(&str, String)> = Vec::new();
         if let Some(name) = &name {

@@ -94,6 +94,18 @@ pub fn listing_path(path: &str, query: &str) -> String {
     }
 }
 
+/// The `page` parameter (the last one wins), 1 when absent.
+pub fn page_param(pairs: &[(String, String)]) -> Result<u32, WebError> {
+    match pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == "page" && !v.is_empty())
+    {
+        Some((_, v)) => Ok(crate::domain::filter::parse_page(v)?),
+        None => Ok(1),
+    }
+}
+
 /// The page number of a simple paged index at `path` (`?page=N`), or a redirect when
 /// the query is not in its one normal form (`page=1` and unknown parameters dropped).
 pub fn paged_index(
@@ -101,14 +113,7 @@ pub fn paged_index(
     path: &str,
 ) -> Result<Result<u32, HttpResponse>, WebError> {
     let pairs = query_pairs(req.query_string())?;
-    let page = match pairs
-        .iter()
-        .rev()
-        .find(|(k, v)| k == "page" && !v.is_empty())
-    {
-        Some((_, v)) => crate::domain::filter::parse_page(v)?,
-        None => 1,
-    };
+    let page = page_param(&pairs)?;
     let normal = if page == 1 {
         String::new()
     } else {
