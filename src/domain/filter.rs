@@ -17,6 +17,8 @@ pub const COUNT_CAP: i64 = 10_000;
 pub const MAX_VALUES: usize = 10;
 /// The "posted within" choices, in days.
 pub const POSTED_WITHIN_DAYS: [u32; 3] = [1, 7, 30];
+/// Minimum salaries the form offers, in EUR a year.
+pub const SALARY_STEPS: [u32; 7] = [40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000];
 /// Highest minimum salary one can ask for, in EUR a year.
 pub const MAX_SALARY: u32 = 1_000_000;
 

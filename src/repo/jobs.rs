@@ -488,3 +488,114 @@ pub fn set_status(conn: &mut PgConnection, slug: &Slug, status: JobStatus) -> Re
     }
     Ok(())
 }
+
+/// How many open jobs each filter option would give: for every filter, counted with
+/// all the other filters applied (drill-down), so the numbers are what a click yields.
+#[derive(Debug, Clone, Default)]
+pub struct FacetCounts {
+    pub technologies: Vec<(String, i64)>,
+    pub cities: Vec<(String, i64)>,
+    pub remote: Vec<(String, i64)>,
+    pub seniority: Vec<(String, i64)>,
+    pub employment: Vec<(String, i64)>,
+    /// (days, count) for each "posted within" choice.
+    pub posted: Vec<(u32, i64)>,
+    /// (minimum EUR a year, count) for each salary step.
+    pub salary: Vec<(u32, i64)>,
+}
+
+impl FacetCounts {
+    /// The count for `value` in one facet's list, 0 when absent.
+    pub fn count(list: &[(String, i64)], value: &str) -> i64 {
+        list.iter().find(|(v, _)| v == value).map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Facet counts for `filter`. Salary steps are the minimums the form offers.
+pub fn facets(
+    conn: &mut PgConnection,
+    filter: &JobFilter,
+    salary_steps: &[u32],
+    now: DateTime<Utc>,
+) -> RepoResult<FacetCounts> {
+    use diesel::dsl::count_star;
+    let Resolved::Filter(filter, company_id) = resolve(conn, filter)? else {
+        return Ok(FacetCounts::default());
+    };
+    let matching = |without: JobFilter| open_jobs(&without, company_id, now).select(jobs::id);
+
+    let technologies: Vec<(String, i64)> = job_technologies::table
+        .inner_join(technologies::table)
+        .filter(job_technologies::job_id.eq_any(matching(JobFilter {
+            technologies: Vec::new(),
+            ..filter.clone()
+        })))
+        .group_by(technologies::slug)
+        .select((technologies::slug, count_star()))
+        .load(conn)?;
+    let cities: Vec<(Option<String>, i64)> = jobs::table
+        .filter(jobs::id.eq_any(matching(JobFilter {
+            cities: Vec::new(),
+            ..filter.clone()
+        })))
+        .filter(jobs::city.is_not_null())
+        .group_by(jobs::city)
+        .select((jobs::city, count_star()))
+        .load(conn)?;
+    let remote: Vec<(String, i64)> = jobs::table
+        .filter(jobs::id.eq_any(matching(JobFilter {
+            remote: None,
+            ..filter.clone()
+        })))
+        .group_by(jobs::remote_policy)
+        .select((jobs::remote_policy, count_star()))
+        .load(conn)?;
+    let seniority: Vec<(String, i64)> = jobs::table
+        .filter(jobs::id.eq_any(matching(JobFilter {
+            seniorities: Vec::new(),
+            ..filter.clone()
+        })))
+        .group_by(jobs::seniority)
+        .select((jobs::seniority, count_star()))
+        .load(conn)?;
+    let employment: Vec<(String, i64)> = jobs::table
+        .filter(jobs::id.eq_any(matching(JobFilter {
+            employment: None,
+            ..filter.clone()
+        })))
+        .group_by(jobs::employment_type)
+        .select((jobs::employment_type, count_star()))
+        .load(conn)?;
+    let mut posted = Vec::new();
+    for days in crate::domain::filter::POSTED_WITHIN_DAYS {
+        let n: i64 = matching(JobFilter {
+            posted_within: Some(days),
+            ..filter.clone()
+        })
+        .count()
+        .get_result(conn)?;
+        posted.push((days, n));
+    }
+    let mut salary = Vec::new();
+    for step in salary_steps {
+        let n: i64 = matching(JobFilter {
+            min_salary: Some(*step),
+            ..filter.clone()
+        })
+        .count()
+        .get_result(conn)?;
+        salary.push((*step, n));
+    }
+    Ok(FacetCounts {
+        technologies,
+        cities: cities
+            .into_iter()
+            .filter_map(|(city, n)| city.map(|c| (c, n)))
+            .collect(),
+        remote,
+        seniority,
+        employment,
+        posted,
+        salary,
+    })
+}

@@ -16,6 +16,33 @@ pub struct OptionView {
     pub value: String,
     pub label: String,
     pub selected: bool,
+    /// Open jobs this option would show, with the other filters applied.
+    pub count: Option<String>,
+    /// No jobs behind it (and not chosen): shown, but not choosable.
+    pub disabled: bool,
+}
+
+impl OptionView {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+            selected,
+            count: None,
+            disabled: false,
+        }
+    }
+}
+
+/// Puts facet counts beside options; options without jobs are disabled unless chosen.
+pub fn apply_counts(options: &mut [OptionView], count_of: impl Fn(&str) -> i64) {
+    for option in options {
+        let n = count_of(&option.value);
+        option.count = Some(crate::domain::salary::group_thousands(
+            u32::try_from(n).unwrap_or(u32::MAX),
+        ));
+        option.disabled = n == 0 && !option.selected;
+    }
 }
 
 fn count_chips(counts: &[NamedCount], url_for: impl Fn(&NamedCount) -> String) -> Vec<ChipView> {
@@ -109,10 +136,12 @@ pub fn enum_options<T: Copy + PartialEq>(
     label: impl Fn(T) -> &'static str,
 ) -> Vec<OptionView> {
     all.iter()
-        .map(|v| OptionView {
-            value: value(*v).to_owned(),
-            label: label(*v).to_owned(),
-            selected: selected == Some(*v),
+        .map(|v| {
+            OptionView::new(
+                value(*v).to_owned(),
+                label(*v).to_owned(),
+                selected == Some(*v),
+            )
         })
         .collect()
 }
@@ -129,10 +158,12 @@ pub fn remote_options(selected: Option<RemotePolicy>) -> Vec<OptionView> {
 pub fn seniority_options(selected: &[Seniority]) -> Vec<OptionView> {
     Seniority::ALL
         .iter()
-        .map(|s| OptionView {
-            value: s.as_str().to_owned(),
-            label: s.label().to_owned(),
-            selected: selected.contains(s),
+        .map(|s| {
+            OptionView::new(
+                s.as_str().to_owned(),
+                s.label().to_owned(),
+                selected.contains(s),
+            )
         })
         .collect()
 }

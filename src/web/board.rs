@@ -25,6 +25,8 @@ pub struct BoardCounts {
     pub cities: Vec<NamedCount>,
     /// (technology with its count in that city, city name), by technology then city.
     pub technology_cities: Vec<(NamedCount, String)>,
+    /// Facet counts of the plain, unfiltered list.
+    pub facets: crate::repo::jobs::FacetCounts,
     /// A stand-in while the first counts are computed: empty lists that must not be
     /// taken to mean "no jobs".
     pub warming: bool,
@@ -38,6 +40,7 @@ impl BoardCounts {
             technologies: Vec::new(),
             cities: Vec::new(),
             technology_cities: Vec::new(),
+            facets: crate::repo::jobs::FacetCounts::default(),
             warming: true,
         }
     }
@@ -111,6 +114,12 @@ async fn refresh(state: &AppState) -> Result<Arc<BoardCounts>, WebError> {
             technologies: repo::technologies::popular(conn, MAX_LISTED, now)?,
             cities: repo::jobs::popular_cities(conn, MAX_LISTED, now)?,
             technology_cities: repo::technologies::counts_by_city(conn, now)?,
+            facets: repo::jobs::facets(
+                conn,
+                &crate::domain::filter::JobFilter::default(),
+                &crate::domain::filter::SALARY_STEPS,
+                now,
+            )?,
             warming: false,
         })
     })

@@ -4,16 +4,20 @@ use super::board::{BoardCounts, board_counts};
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
 use crate::app::AppState;
-use crate::domain::filter::{JobFilter, JobSearch, POSTED_WITHIN_DAYS, Pagination, Sort};
+use crate::domain::filter::{
+    JobFilter, JobSearch, POSTED_WITHIN_DAYS, Pagination, SALARY_STEPS, Sort,
+};
 use crate::domain::job::EmploymentType;
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::salary::group_thousands;
 use crate::domain::slug::Slug;
 use crate::domain::technology::NamedCount;
 use crate::repo;
+use crate::repo::jobs::FacetCounts;
 use crate::repo::slugs::{Entity, lookup};
 use crate::views::pages::{
-    JobIndexPage, JobShowPage, OptionView, enum_options, remote_options, seniority_options,
+    JobIndexPage, JobShowPage, OptionView, apply_counts, enum_options, remote_options,
+    seniority_options,
 };
 use crate::views::structured_data;
 use crate::views::{ChipView, Crumb, JobCardView, Layout, Nav, pagination_links};
@@ -86,14 +90,23 @@ pub async fn render_listing(
     let for_repo = search.clone();
     let counts = board_counts(state).await?;
     let cities = &counts.cities;
-    let ((jobs, pagination), technologies, last_change) = with_conn(&state.pool, move |conn| {
-        Ok((
-            repo::jobs::search(conn, &for_repo, now)?,
-            repo::technologies::all(conn)?,
-            repo::seo::last_change(conn, now)?,
-        ))
-    })
-    .await?;
+    // The plain list's facets are the board-wide counts, shared; any other search counts
+    // its own, with the other filters applied.
+    let shared_facets = for_repo.filter.is_empty().then(|| counts.facets.clone());
+    let ((jobs, pagination), technologies, last_change, facets) =
+        with_conn(&state.pool, move |conn| {
+            let facets = match shared_facets {
+                Some(facets) => facets,
+                None => repo::jobs::facets(conn, &for_repo.filter, &SALARY_STEPS, now)?,
+            };
+            Ok((
+                repo::jobs::search(conn, &for_repo, now)?,
+                repo::technologies::all(conn)?,
+                repo::seo::last_change(conn, now)?,
+                facets,
+            ))
+        })
+        .await?;
     if place.landing && pagination.total == 0 {
         return Err(WebError::NotFound);
     }
@@ -140,50 +153,73 @@ pub async fn render_listing(
 
     let mut city_options: Vec<OptionView> = cities
         .iter()
-        .map(|c| OptionView {
-            value: c.name.clone(),
-            label: format!(
-                "{} ({})",
-                c.name,
-                group_thousands(u32::try_from(c.count).unwrap_or(u32::MAX))
-            ),
-            selected: filter.cities.contains(&c.name),
+        .map(|c| {
+            OptionView::new(
+                c.name.clone(),
+                c.name.clone(),
+                filter.cities.contains(&c.name),
+            )
         })
         .collect();
     // A chosen city without open jobs still shows, so it can be unticked.
     for city in filter.cities.iter().rev() {
         if !city_options.iter().any(|o| &o.value == city) {
-            city_options.insert(
-                0,
-                OptionView {
-                    value: city.clone(),
-                    label: city.clone(),
-                    selected: true,
-                },
-            );
+            city_options.insert(0, OptionView::new(city.clone(), city.clone(), true));
         }
     }
+
+    let mut technology_options: Vec<OptionView> = technologies
+        .iter()
+        .map(|t| {
+            OptionView::new(
+                t.slug.to_string(),
+                t.name.clone(),
+                filter.technologies.contains(&t.slug),
+            )
+        })
+        .collect();
+    let mut remote_choices = remote_options(filter.remote);
+    let mut seniority_choices = seniority_options(&filter.seniorities);
+    let mut employment_choices = employment_options(filter.employment);
+    let mut salary_choices = salary_options(filter.min_salary);
+    let mut posted_choices = posted_options(filter.posted_within);
+    apply_counts(&mut technology_options, |v| {
+        FacetCounts::count(&facets.technologies, v)
+    });
+    apply_counts(&mut city_options, |v| FacetCounts::count(&facets.cities, v));
+    apply_counts(&mut remote_choices, |v| {
+        FacetCounts::count(&facets.remote, v)
+    });
+    apply_counts(&mut seniority_choices, |v| {
+        FacetCounts::count(&facets.seniority, v)
+    });
+    apply_counts(&mut employment_choices, |v| {
+        FacetCounts::count(&facets.employment, v)
+    });
+    let numbered = |list: &[(u32, i64)], value: &str| {
+        list.iter()
+            .find(|(k, _)| k.to_string() == value)
+            .map_or(0, |(_, n)| *n)
+    };
+    apply_counts(&mut salary_choices, |v| numbered(&facets.salary, v));
+    apply_counts(&mut posted_choices, |v| numbered(&facets.posted, v));
+    // Options with no jobs anywhere in this search are not worth a line.
+    technology_options.retain(|o| !o.disabled);
+    city_options.retain(|o| !o.disabled);
 
     let page = JobIndexPage {
         count_text: count,
         heading,
         jobs: JobCardView::list(&jobs, now),
         query: filter.query.clone().unwrap_or_default(),
-        technology_options: technologies
-            .iter()
-            .map(|t| OptionView {
-                value: t.slug.to_string(),
-                label: t.name.clone(),
-                selected: filter.technologies.contains(&t.slug),
-            })
-            .collect(),
+        technology_options,
         city_options,
-        remote_options: remote_options(filter.remote),
+        remote_options: remote_choices,
         remote_any: filter.remote.is_none(),
-        seniority_options: seniority_options(&filter.seniorities),
-        employment_options: employment_options(filter.employment),
-        salary_options: salary_options(filter.min_salary),
-        posted_options: posted_options(filter.posted_within),
+        seniority_options: seniority_choices,
+        employment_options: employment_choices,
+        salary_options: salary_choices,
+        posted_options: posted_choices,
         posted_any: filter.posted_within.is_none(),
         sort_options: sort_options(search.sort, filter.query.is_some()),
         company: filter.company.as_ref().map(ToString::to_string),
@@ -253,9 +289,6 @@ fn employment_options(selected: Option<EmploymentType>) -> Vec<OptionView> {
     )
 }
 
-/// Minimum salaries offered in the form, in EUR a year.
-const SALARY_STEPS: [u32; 7] = [40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000];
-
 fn salary_options(selected: Option<u32>) -> Vec<OptionView> {
     let mut steps: Vec<u32> = SALARY_STEPS.to_vec();
     // A value typed into the URL stays selectable.
@@ -267,10 +300,12 @@ fn salary_options(selected: Option<u32>) -> Vec<OptionView> {
     }
     steps
         .into_iter()
-        .map(|amount| OptionView {
-            value: amount.to_string(),
-            label: format!("€{}+", group_thousands(amount)),
-            selected: selected == Some(amount),
+        .map(|amount| {
+            OptionView::new(
+                amount.to_string(),
+                format!("€{}+", group_thousands(amount)),
+                selected == Some(amount),
+            )
         })
         .collect()
 }
@@ -278,10 +313,12 @@ fn salary_options(selected: Option<u32>) -> Vec<OptionView> {
 fn posted_options(selected: Option<u32>) -> Vec<OptionView> {
     POSTED_WITHIN_DAYS
         .iter()
-        .map(|days| OptionView {
-            value: days.to_string(),
-            label: posted_label(*days).to_owned(),
-            selected: selected == Some(*days),
+        .map(|days| {
+            OptionView::new(
+                days.to_string(),
+                posted_label(*days).to_owned(),
+                selected == Some(*days),
+            )
         })
         .collect()
 }
@@ -294,10 +331,12 @@ fn sort_options(selected: Sort, has_query: bool) -> Vec<OptionView> {
     };
     choices
         .iter()
-        .map(|sort| OptionView {
-            value: sort.as_str().to_owned(),
-            label: sort.label().to_owned(),
-            selected: *sort == selected,
+        .map(|sort| {
+            OptionView::new(
+                sort.as_str().to_owned(),
+                sort.label().to_owned(),
+                *sort == selected,
+            )
         })
         .collect()
 }
