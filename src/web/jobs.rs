@@ -203,9 +203,22 @@ pub async fn render_listing(
     };
     apply_counts(&mut salary_choices, |v| numbered(&facets.salary, v));
     apply_counts(&mut posted_choices, |v| numbered(&facets.posted, v));
-    // Options with no jobs anywhere in this search are not worth a line.
+    // Options with no jobs anywhere in this search are not worth a line; chosen ones
+    // come first, then the ones with most jobs, so the long lists start with what matters.
     technology_options.retain(|o| !o.disabled);
     city_options.retain(|o| !o.disabled);
+    technology_options.sort_by_key(|o| {
+        (
+            !o.selected,
+            std::cmp::Reverse(FacetCounts::count(&facets.technologies, &o.value)),
+        )
+    });
+    city_options.sort_by_key(|o| {
+        (
+            !o.selected,
+            std::cmp::Reverse(FacetCounts::count(&facets.cities, &o.value)),
+        )
+    });
 
     let page = JobIndexPage {
         count_text: count,
