@@ -1,17 +1,15 @@
 //! Builds the HTTP server: shared state, middleware and the route table.
 
+use crate::catalog::live::LiveCatalog;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::web::{self, board::BoardCounts, cache::TtlCache};
+use crate::web::{self, board::SharedBoardCounts, page_cache::PageCache};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer};
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::time::Duration;
-
-/// How long board-wide counts are shared between requests.
-const BOARD_COUNTS_TTL: Duration = Duration::from_secs(30);
+use std::sync::Arc;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -19,7 +17,10 @@ pub struct AppState {
     /// Absolute base of the site's URLs, without a trailing slash.
     pub base_url: String,
     pub static_dir: PathBuf,
-    pub board_counts: TtlCache<BoardCounts>,
+    /// The open jobs in memory, for counts, facets and ordering.
+    pub catalog: Arc<LiveCatalog>,
+    pub board_counts: SharedBoardCounts,
+    pub pages: PageCache,
 }
 
 /// A bound, not yet running server.
@@ -31,8 +32,8 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the listener and builds the server. Does not touch the database: pages
-    /// answer 503 until it is reachable.
+    /// Binds the listener and builds the server. The database is not needed yet: pages
+    /// answer 503 until it is reachable and the job catalog has loaded.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {} (BIND): {e}", settings.bind))?;
@@ -54,15 +55,19 @@ impl Application {
             pool,
             base_url: base_url.clone(),
             static_dir: settings.static_dir.clone(),
-            board_counts: TtlCache::new(BOARD_COUNTS_TTL),
+            catalog: LiveCatalog::start(settings.database_url.expose().to_owned()),
+            board_counts: SharedBoardCounts::default(),
+            pages: PageCache::default(),
         });
-        let warm_up_state = state.clone();
+        let shared_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 // Listed innermost first: the ETag is taken from the uncompressed body,
-                // and every response, redirects included, gets the headers and a log line.
+                // the page cache keeps pages with their ETag, and every response,
+                // redirects included, gets the headers and a log line.
                 .wrap(from_fn(web::middleware::conditional_get))
+                .wrap(from_fn(web::page_cache::page_cache))
                 .wrap(Compress::default())
                 .wrap(from_fn(web::middleware::canonical_paths))
                 .wrap(web::middleware::security_headers())
@@ -79,17 +84,13 @@ impl Application {
             server,
             port: address.port(),
             base_url,
-            state: warm_up_state,
+            state: shared_state,
         })
     }
 
-    /// Computes the shared counts in the background, so the first visitors after a
-    /// start do not wait for them. Must be called inside the server's runtime.
-    pub fn warm_up(&self) {
-        let state = self.state.clone();
-        actix_web::rt::spawn(async move {
-            let _ = web::board::board_counts(&state).await;
-        });
+    /// The in-memory catalog of open jobs this server keeps.
+    pub fn catalog(&self) -> Arc<LiveCatalog> {
+        self.state.catalog.clone()
     }
 
     pub fn port(&self) -> u16 {

@@ -134,7 +134,6 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
 
     actix_web::rt::System::new().block_on(async {
         let app = Application::build(settings)?;
-        app.warm_up();
         tracing::info!(url = %app.base_url(), "jobboard is listening on {}", app.base_url());
         app.into_server().await.context("server failed")?;
         tracing::info!("shut down cleanly");

@@ -1,6 +1,7 @@
 //! jobboard: a server-rendered job board for software developers in Germany.
 
 pub mod app;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -24,7 +24,7 @@ pub const MAX_SALARY: u32 = 1_000_000;
 
 /// The validated filters of a job search. Empty means "all open jobs". Values within
 /// one filter are alternatives (Rust or Go); different filters all apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct JobFilter {
     pub query: Option<String>,
     /// Sorted and without duplicates, like the other lists, so that equal searches are

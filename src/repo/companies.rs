@@ -17,6 +17,15 @@ pub fn find_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<Company>
     convert::company(row)
 }
 
+/// The id of the company with `slug`, if there is one.
+pub fn id_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<Option<i64>> {
+    Ok(companies::table
+        .filter(companies::slug.eq(slug.as_str()))
+        .select(companies::id)
+        .first(conn)
+        .optional()?)
+}
+
 /// Inserts a company; `None` when one with that slug exists already.
 pub fn insert(conn: &mut PgConnection, company: &NewCompany) -> RepoResult<Option<i64>> {
     Ok(diesel::insert_into(companies::table)

@@ -4,177 +4,23 @@ use super::convert;
 use super::{RepoError, RepoResult};
 use crate::db::models::{CompanyRefRow, JobPageRow, JobWithCompanyRow, NewJobRow, TechnologyRow};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
-use crate::domain::filter::{COUNT_CAP, JobFilter, JobSearch, PAGE_SIZE, Pagination, Sort};
 use crate::domain::job::{ApplyChannel, JobDetail, JobPage, JobStatus, JobSummary, NewJob};
 use crate::domain::slug::Slug;
-use crate::domain::technology::{NamedCount, Technology};
+use crate::domain::technology::Technology;
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{BigInt, Text};
 use std::collections::HashMap;
 
 type OpenJobsQuery = jobs::BoxedQuery<'static, Pg>;
 
-/// A filter whose company slug has been looked up: an unknown company matches nothing
-/// without touching the jobs at all.
-enum Resolved<'a> {
-    Filter(&'a JobFilter, Option<i64>),
-    NoMatch,
-}
-
-fn resolve<'a>(conn: &mut PgConnection, filter: &'a JobFilter) -> RepoResult<Resolved<'a>> {
-    match &filter.company {
-        None => Ok(Resolved::Filter(filter, None)),
-        Some(slug) => Ok(companies::table
-            .filter(companies::slug.eq(slug.as_str()))
-            .select(companies::id)
-            .first::<i64>(conn)
-            .optional()?
-            .map_or(Resolved::NoMatch, |id| Resolved::Filter(filter, Some(id)))),
-    }
-}
-
-/// Published jobs that have not expired at `now`, narrowed by `filter` (whose company,
-/// if any, is `company_id`). Values within one filter are alternatives.
-fn open_jobs(filter: &JobFilter, company_id: Option<i64>, now: DateTime<Utc>) -> OpenJobsQuery {
-    let mut query = jobs::table
+/// Published jobs that have not expired at `now`.
+fn all_open_jobs(now: DateTime<Utc>) -> OpenJobsQuery {
+    jobs::table
         .filter(jobs::status.eq(JobStatus::Published.as_str()))
         .filter(jobs::valid_through.gt(now))
-        .into_boxed();
-    if !filter.technologies.is_empty() {
-        let slugs: Vec<Option<String>> = filter
-            .technologies
-            .iter()
-            .map(|t| Some(t.to_string()))
-            .collect();
-        query = query.filter(jobs::technology_slugs.overlaps_with(slugs));
-    }
-    if !filter.cities.is_empty() {
-        query = query.filter(jobs::city.eq_any(filter.cities.clone()));
-    }
-    if let Some(remote) = filter.remote {
-        query = query.filter(jobs::remote_policy.eq(remote.as_str()));
-    }
-    if !filter.seniorities.is_empty() {
-        let levels: Vec<&'static str> = filter.seniorities.iter().map(|s| s.as_str()).collect();
-        query = query.filter(jobs::seniority.eq_any(levels));
-    }
-    if let Some(employment) = filter.employment {
-        query = query.filter(jobs::employment_type.eq(employment.as_str()));
-    }
-    if let Some(min_salary) = filter.min_salary {
-        query =
-            query.filter(jobs::salary_eur_year.ge(i32::try_from(min_salary).unwrap_or(i32::MAX)));
-    }
-    if let Some(days) = filter.posted_within {
-        query = query.filter(jobs::posted_at.gt(now - chrono::Duration::days(i64::from(days))));
-    }
-    if let Some(company_id) = company_id {
-        query = query.filter(jobs::company_id.eq(company_id));
-    }
-    if let Some(text) = &filter.query {
-        // jobboard_search_text turns "C++" into "cpp" etc., exactly as for the documents.
-        query = query.filter(
-            sql::<Bool>(
-                "jobs.search_document @@ websearch_to_tsquery('simple', jobboard_search_text(",
-            )
-            .bind::<Text, _>(text.clone())
-            .sql("))"),
-        );
-    }
-    query
-}
-
-/// Open jobs with no filter at all.
-fn all_open_jobs(now: DateTime<Utc>) -> OpenJobsQuery {
-    open_jobs(&JobFilter::default(), None, now)
-}
-
-/// One page of open jobs matching the search, newest first, and where that page stands.
-pub fn search(
-    conn: &mut PgConnection,
-    search: &JobSearch,
-    now: DateTime<Utc>,
-) -> RepoResult<(Vec<JobSummary>, Pagination)> {
-    let Resolved::Filter(filter, company_id) = resolve(conn, &search.filter)? else {
-        return Ok((
-            Vec::new(),
-            Pagination {
-                page: search.page,
-                total: 0,
-            },
-        ));
-    };
-    // Counting stops past the cap, so a broad search costs a bounded index walk.
-    let counted: Vec<i64> = open_jobs(filter, company_id, now)
-        .select(jobs::id)
-        .limit(COUNT_CAP + 1)
-        .load(conn)?;
-    let pagination = Pagination {
-        page: search.page,
-        total: i64::try_from(counted.len()).unwrap_or(i64::MAX),
-    };
-    if pagination.is_past_end() {
-        return Ok((Vec::new(), pagination));
-    }
-    let jobs = matching_ids(
-        conn,
-        filter,
-        company_id,
-        search.sort,
-        i64::from(PAGE_SIZE),
-        search.offset(),
-        now,
-    )?;
-    Ok((summaries_in_order(conn, &jobs)?, pagination))
-}
-
-fn matching_ids(
-    conn: &mut PgConnection,
-    filter: &JobFilter,
-    company_id: Option<i64>,
-    sort: Sort,
-    limit: i64,
-    offset: i64,
-    now: DateTime<Utc>,
-) -> RepoResult<Vec<i64>> {
-    let query = open_jobs(filter, company_id, now).select(jobs::id);
-    let query = match (&filter.query, sort) {
-        // Title over technologies and company over place over description, then newest.
-        (Some(text), Sort::Relevance) => query.order((
-            sql::<diesel::sql_types::Float>(
-                "ts_rank(jobs.search_document, websearch_to_tsquery('simple', jobboard_search_text(",
-            )
-            .bind::<Text, _>(text.clone())
-            .sql(")))")
-            .desc(),
-            jobs::posted_at.desc(),
-            jobs::id.desc(),
-        )),
-        (_, Sort::Salary) => query.order((
-            jobs::salary_eur_year.desc().nulls_last(),
-            jobs::posted_at.desc(),
-            jobs::id.desc(),
-        )),
-        _ => query.order((jobs::posted_at.desc(), jobs::id.desc())),
-    };
-    Ok(query.limit(limit).offset(offset).load(conn)?)
-}
-
-/// The newest open jobs matching `filter`, without counting them (for feeds).
-pub fn newest_matching(
-    conn: &mut PgConnection,
-    filter: &JobFilter,
-    limit: i64,
-    now: DateTime<Utc>,
-) -> RepoResult<Vec<JobSummary>> {
-    let Resolved::Filter(filter, company_id) = resolve(conn, filter)? else {
-        return Ok(Vec::new());
-    };
-    let ids = matching_ids(conn, filter, company_id, Sort::Newest, limit, 0, now)?;
-    summaries_in_order(conn, &ids)
+        .into_boxed()
 }
 
 /// The newest open jobs, for the home page.
@@ -231,7 +77,7 @@ pub fn open_with_any_technology(
 }
 
 /// Loads job cards for `ids` and returns them in the order of `ids`.
-fn summaries_in_order(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Vec<JobSummary>> {
+pub fn summaries_in_order(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Vec<JobSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -355,46 +201,6 @@ pub fn similar(
     summaries_in_order(conn, &ids)
 }
 
-/// Cities with the most open jobs.
-pub fn popular_cities(
-    conn: &mut PgConnection,
-    limit: i64,
-    now: DateTime<Utc>,
-) -> RepoResult<Vec<NamedCount>> {
-    let rows: Vec<(Option<String>, i64)> = jobs::table
-        .filter(jobs::status.eq(JobStatus::Published.as_str()))
-        .filter(jobs::valid_through.gt(now))
-        .filter(jobs::city.is_not_null())
-        .group_by(jobs::city)
-        .select((jobs::city, diesel::dsl::count_star()))
-        .order((diesel::dsl::count_star().desc(), jobs::city.asc()))
-        .limit(limit)
-        .load(conn)?;
-    rows.into_iter()
-        .filter_map(|(city, count)| city.map(|c| (c, count)))
-        .map(|(city, count)| {
-            Ok(NamedCount {
-                slug: Slug::from_text(&city)?,
-                name: city,
-                count,
-            })
-        })
-        .collect()
-}
-
-/// How many open jobs are fully remote.
-pub fn count_open_remote(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<i64> {
-    Ok(all_open_jobs(now)
-        .filter(jobs::remote_policy.eq(crate::domain::job::RemotePolicy::Remote.as_str()))
-        .count()
-        .get_result(conn)?)
-}
-
-/// How many open jobs there are.
-pub fn count_open(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<i64> {
-    Ok(all_open_jobs(now).count().get_result(conn)?)
-}
-
 /// Whether there are any jobs at all (the first start seeds demo content when not).
 pub fn any_exist(conn: &mut PgConnection) -> RepoResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(jobs::table.select(jobs::id))).get_result(conn)?)
@@ -487,115 +293,4 @@ pub fn set_status(conn: &mut PgConnection, slug: &Slug, status: JobStatus) -> Re
         return Err(RepoError::NotFound("job"));
     }
     Ok(())
-}
-
-/// How many open jobs each filter option would give: for every filter, counted with
-/// all the other filters applied (drill-down), so the numbers are what a click yields.
-#[derive(Debug, Clone, Default)]
-pub struct FacetCounts {
-    pub technologies: Vec<(String, i64)>,
-    pub cities: Vec<(String, i64)>,
-    pub remote: Vec<(String, i64)>,
-    pub seniority: Vec<(String, i64)>,
-    pub employment: Vec<(String, i64)>,
-    /// (days, count) for each "posted within" choice.
-    pub posted: Vec<(u32, i64)>,
-    /// (minimum EUR a year, count) for each salary step.
-    pub salary: Vec<(u32, i64)>,
-}
-
-impl FacetCounts {
-    /// The count for `value` in one facet's list, 0 when absent.
-    pub fn count(list: &[(String, i64)], value: &str) -> i64 {
-        list.iter().find(|(v, _)| v == value).map_or(0, |(_, n)| *n)
-    }
-}
-
-/// Facet counts for `filter`. Salary steps are the minimums the form offers.
-pub fn facets(
-    conn: &mut PgConnection,
-    filter: &JobFilter,
-    salary_steps: &[u32],
-    now: DateTime<Utc>,
-) -> RepoResult<FacetCounts> {
-    use diesel::dsl::count_star;
-    let Resolved::Filter(filter, company_id) = resolve(conn, filter)? else {
-        return Ok(FacetCounts::default());
-    };
-    let matching = |without: JobFilter| open_jobs(&without, company_id, now).select(jobs::id);
-
-    let technologies: Vec<(String, i64)> = job_technologies::table
-        .inner_join(technologies::table)
-        .filter(job_technologies::job_id.eq_any(matching(JobFilter {
-            technologies: Vec::new(),
-            ..filter.clone()
-        })))
-        .group_by(technologies::slug)
-        .select((technologies::slug, count_star()))
-        .load(conn)?;
-    let cities: Vec<(Option<String>, i64)> = jobs::table
-        .filter(jobs::id.eq_any(matching(JobFilter {
-            cities: Vec::new(),
-            ..filter.clone()
-        })))
-        .filter(jobs::city.is_not_null())
-        .group_by(jobs::city)
-        .select((jobs::city, count_star()))
-        .load(conn)?;
-    let remote: Vec<(String, i64)> = jobs::table
-        .filter(jobs::id.eq_any(matching(JobFilter {
-            remote: None,
-            ..filter.clone()
-        })))
-        .group_by(jobs::remote_policy)
-        .select((jobs::remote_policy, count_star()))
-        .load(conn)?;
-    let seniority: Vec<(String, i64)> = jobs::table
-        .filter(jobs::id.eq_any(matching(JobFilter {
-            seniorities: Vec::new(),
-            ..filter.clone()
-        })))
-        .group_by(jobs::seniority)
-        .select((jobs::seniority, count_star()))
-        .load(conn)?;
-    let employment: Vec<(String, i64)> = jobs::table
-        .filter(jobs::id.eq_any(matching(JobFilter {
-            employment: None,
-            ..filter.clone()
-        })))
-        .group_by(jobs::employment_type)
-        .select((jobs::employment_type, count_star()))
-        .load(conn)?;
-    let mut posted = Vec::new();
-    for days in crate::domain::filter::POSTED_WITHIN_DAYS {
-        let n: i64 = matching(JobFilter {
-            posted_within: Some(days),
-            ..filter.clone()
-        })
-        .count()
-        .get_result(conn)?;
-        posted.push((days, n));
-    }
-    let mut salary = Vec::new();
-    for step in salary_steps {
-        let n: i64 = matching(JobFilter {
-            min_salary: Some(*step),
-            ..filter.clone()
-        })
-        .count()
-        .get_result(conn)?;
-        salary.push((*step, n));
-    }
-    Ok(FacetCounts {
-        technologies,
-        cities: cities
-            .into_iter()
-            .filter_map(|(city, n)| city.map(|c| (c, n)))
-            .collect(),
-        remote,
-        seniority,
-        employment,
-        posted,
-        salary,
-    })
 }

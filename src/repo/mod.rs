@@ -2,6 +2,7 @@
 //! return domain types.
 
 pub mod articles;
+pub mod catalog;
 pub mod companies;
 mod convert;
 pub mod health;

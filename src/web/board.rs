@@ -1,20 +1,13 @@
-//! Counts over every open job (popular technologies and cities, the total). They are the
-//! most expensive numbers on the site and change slowly, so requests share them for a
-//! short while (`AppState::board_counts`).
+//! Counts over every open job (popular technologies and cities, their pairs, the
+//! total), from the in-memory catalog: exact, and at most a second old.
 
 use super::WebError;
-use super::cache::Cached;
-use super::db::with_conn;
 use crate::app::AppState;
+use crate::catalog::BoardTally;
+use crate::domain::slug::Slug;
 use crate::domain::technology::NamedCount;
-use crate::repo;
-use actix_web::web;
-use chrono::Utc;
-use std::sync::Arc;
-
-/// Every technology and city has far fewer than this many entries; the limit only
-/// guards the page size.
-const MAX_LISTED: i64 = 500;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Open-job counts by technology, city and their pairs, most jobs first.
 #[derive(Debug)]
@@ -25,26 +18,9 @@ pub struct BoardCounts {
     pub cities: Vec<NamedCount>,
     /// (technology with its count in that city, city name), by technology then city.
     pub technology_cities: Vec<(NamedCount, String)>,
-    /// Facet counts of the plain, unfiltered list.
-    pub facets: crate::repo::jobs::FacetCounts,
-    /// A stand-in while the first counts are computed: empty lists that must not be
-    /// taken to mean "no jobs".
-    pub warming: bool,
 }
 
 impl BoardCounts {
-    fn warming() -> Self {
-        Self {
-            open_jobs: 0,
-            remote_jobs: 0,
-            technologies: Vec::new(),
-            cities: Vec::new(),
-            technology_cities: Vec::new(),
-            facets: crate::repo::jobs::FacetCounts::default(),
-            warming: true,
-        }
-    }
-
     pub fn technology(&self, slug: &str) -> Option<&NamedCount> {
         self.technologies.iter().find(|t| t.slug.as_str() == slug)
     }
@@ -71,58 +47,71 @@ impl BoardCounts {
     }
 }
 
-/// The shared counts. Stale ones are served while one request refreshes them in the
-/// background; only an empty cache makes a request wait.
-pub async fn board_counts(state: &web::Data<AppState>) -> Result<Arc<BoardCounts>, WebError> {
-    match state.board_counts.get() {
-        Cached::Fresh(counts) => Ok(counts),
-        Cached::Stale(counts) => {
-            if state.board_counts.begin_refresh() {
-                let state = state.clone();
-                actix_web::rt::spawn(async move {
-                    if let Err(e) = refresh(&state).await {
-                        tracing::warn!(error = %e, "refreshing board counts failed");
-                        state.board_counts.abandon_refresh();
-                    }
-                });
-            }
-            Ok(counts)
-        }
-        Cached::Empty => {
-            // One request computes; the others render without the counts for the few
-            // seconds of a cold start rather than all running the same aggregate.
-            if state.board_counts.begin_refresh() {
-                return match refresh(state).await {
-                    Ok(counts) => Ok(counts),
-                    Err(e) => {
-                        state.board_counts.abandon_refresh();
-                        Err(e)
-                    }
-                };
-            }
-            Ok(Arc::new(BoardCounts::warming()))
-        }
-    }
+/// The counts built from the latest tally, kept until the tally changes.
+#[derive(Default)]
+pub struct SharedBoardCounts {
+    built: Mutex<Option<(Arc<BoardTally>, Arc<BoardCounts>)>>,
 }
 
-async fn refresh(state: &AppState) -> Result<Arc<BoardCounts>, WebError> {
-    let now = Utc::now();
-    let counts = with_conn(&state.pool, move |conn| {
-        Ok(BoardCounts {
-            open_jobs: repo::jobs::count_open(conn, now)?,
-            remote_jobs: repo::jobs::count_open_remote(conn, now)?,
-            technologies: repo::technologies::popular(conn, MAX_LISTED, now)?,
-            cities: repo::jobs::popular_cities(conn, MAX_LISTED, now)?,
-            technology_cities: repo::technologies::counts_by_city(conn, now)?,
-            facets: repo::jobs::facets(
-                conn,
-                &crate::domain::filter::JobFilter::default(),
-                &crate::domain::filter::SALARY_STEPS,
-                now,
-            )?,
-            warming: false,
-        })
-    })
-    .await?;
-    Ok(state.board_counts.put(Arc::new(counts)))
+/// The current counts; 503 until the catalog has loaded.
+pub async fn board_counts(state: &AppState) -> Result<Arc<BoardCounts>, WebError> {
+    // A tally walks every open job (tens of milliseconds at a million): not on a worker.
+    let catalog = state.catalog.clone();
+    let tally = actix_web::web::block(move || catalog.tally())
+        .await?
+        .ok_or(WebError::Unavailable)?;
+    let mut built = state
+        .board_counts
+        .built
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some((from, counts)) = built.as_ref()
+        && Arc::ptr_eq(from, &tally)
+    {
+        return Ok(counts.clone());
+    }
+    let counts = Arc::new(BoardCounts::from_tally(
+        &tally,
+        &state.catalog.technology_names(),
+    ));
+    *built = Some((tally, counts.clone()));
+    Ok(counts)
+}
+
+impl BoardCounts {
+    fn from_tally(tally: &BoardTally, names: &HashMap<String, String>) -> Self {
+        let technology = |slug: &str, count: i64| {
+            Some(NamedCount {
+                slug: Slug::parse(slug).ok()?,
+                name: names.get(slug).cloned().unwrap_or_else(|| slug.to_owned()),
+                count,
+            })
+        };
+        let city = |name: &str, count: i64| {
+            Some(NamedCount {
+                slug: Slug::from_text(name).ok()?,
+                name: name.to_owned(),
+                count,
+            })
+        };
+        Self {
+            open_jobs: tally.open_jobs,
+            remote_jobs: tally.remote_jobs,
+            technologies: tally
+                .technologies
+                .iter()
+                .filter_map(|(slug, n)| technology(slug, *n))
+                .collect(),
+            cities: tally
+                .cities
+                .iter()
+                .filter_map(|(name, n)| city(name, *n))
+                .collect(),
+            technology_cities: tally
+                .technology_cities
+                .iter()
+                .filter_map(|(slug, city, n)| Some((technology(slug, *n)?, city.clone())))
+                .collect(),
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use super::db::with_conn;
 use super::{WebError, listing_path, moved_permanently, query_pairs};
 use crate::app::AppState;
-use crate::domain::filter::JobSearch;
+use crate::domain::filter::{JobSearch, Sort};
 use crate::domain::markdown;
 use crate::repo;
 use crate::views::pages::{AtomEntry, AtomFeed};
@@ -41,10 +41,15 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
         )));
     }
     let now = Utc::now();
-    let filter = search.filter.clone();
+    let newest = JobSearch {
+        sort: Sort::Newest,
+        ..search.clone()
+    };
+    let catalog = state.catalog.clone();
     let (jobs, last_change, technologies) = with_conn(&state.pool, move |conn| {
+        let found = catalog.search(conn, &newest, FEED_ENTRIES as usize, &[], now)?;
         Ok((
-            repo::jobs::newest_matching(conn, &filter, FEED_ENTRIES, now)?,
+            repo::jobs::summaries_in_order(conn, &found.ids)?,
             repo::seo::last_change(conn, now)?,
             repo::technologies::all(conn)?,
         ))

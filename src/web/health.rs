@@ -14,23 +14,23 @@ pub async fn live() -> HttpResponse {
         .body("ok\n")
 }
 
-/// Readiness: the database answers too.
+/// Readiness: the database answers too, and the job catalog has loaded.
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
-    match with_conn(&state.pool, crate::repo::health::ping).await {
+    let checked = match with_conn(&state.pool, crate::repo::health::ping).await {
+        Ok(()) if state.catalog.current().is_none() => Err("job catalog still loading"),
+        Ok(()) => Ok(()),
+        Err(WebError::Unavailable) => Err("database unavailable"),
+        Err(_) => Err("database check failed"),
+    };
+    match checked {
         Ok(()) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
             .content_type("text/plain; charset=utf-8")
             .body("ready\n"),
-        Err(e) => {
-            let reason = match e {
-                WebError::Unavailable => "database unavailable",
-                _ => "database check failed",
-            };
-            HttpResponse::ServiceUnavailable()
-                .insert_header(("Cache-Control", "no-store"))
-                .insert_header(("Retry-After", "5"))
-                .content_type("text/plain; charset=utf-8")
-                .body(format!("not ready: {reason}\n"))
-        }
+        Err(reason) => HttpResponse::ServiceUnavailable()
+            .insert_header(("Cache-Control", "no-store"))
+            .insert_header(("Retry-After", "5"))
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("not ready: {reason}\n")),
     }
 }

@@ -4,8 +4,9 @@ use super::board::{BoardCounts, board_counts};
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
 use crate::app::AppState;
+use crate::catalog::FacetCounts;
 use crate::domain::filter::{
-    JobFilter, JobSearch, POSTED_WITHIN_DAYS, Pagination, SALARY_STEPS, Sort,
+    JobFilter, JobSearch, PAGE_SIZE, POSTED_WITHIN_DAYS, Pagination, SALARY_STEPS, Sort,
 };
 use crate::domain::job::EmploymentType;
 use crate::domain::markdown::plain_excerpt;
@@ -13,7 +14,6 @@ use crate::domain::salary::group_thousands;
 use crate::domain::slug::Slug;
 use crate::domain::technology::NamedCount;
 use crate::repo;
-use crate::repo::jobs::FacetCounts;
 use crate::repo::slugs::{Entity, lookup};
 use crate::views::pages::{
     JobIndexPage, JobShowPage, OptionView, apply_counts, enum_options, remote_options,
@@ -87,26 +87,26 @@ pub async fn render_listing(
     place: ListingPlace,
 ) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
-    let for_repo = search.clone();
+    let for_catalog = search.clone();
     let counts = board_counts(state).await?;
     let cities = &counts.cities;
-    // The plain list's facets are the board-wide counts, shared; any other search counts
-    // its own, with the other filters applied.
-    let shared_facets = for_repo.filter.is_empty().then(|| counts.facets.clone());
-    let ((jobs, pagination), technologies, last_change, facets) =
-        with_conn(&state.pool, move |conn| {
-            let facets = match shared_facets {
-                Some(facets) => facets,
-                None => repo::jobs::facets(conn, &for_repo.filter, &SALARY_STEPS, now)?,
-            };
-            Ok((
-                repo::jobs::search(conn, &for_repo, now)?,
-                repo::technologies::all(conn)?,
-                repo::seo::last_change(conn, now)?,
-                facets,
-            ))
-        })
-        .await?;
+    let catalog = state.catalog.clone();
+    let (found, jobs, technologies, last_change) = with_conn(&state.pool, move |conn| {
+        let found = catalog.search(conn, &for_catalog, PAGE_SIZE as usize, &SALARY_STEPS, now)?;
+        let jobs = repo::jobs::summaries_in_order(conn, &found.ids)?;
+        Ok((
+            found,
+            jobs,
+            repo::technologies::all(conn)?,
+            repo::seo::last_change(conn, now)?,
+        ))
+    })
+    .await?;
+    let facets = found.facets;
+    let pagination = Pagination {
+        page: search.page,
+        total: found.total,
+    };
     if place.landing && pagination.total == 0 {
         return Err(WebError::NotFound);
     }

@@ -131,15 +131,13 @@ async fn landing(
     .await
 }
 
-/// The city of a landing URL. While the counts are still being computed nothing is
-/// known yet, which is a brief 503, not a 404.
+/// The city of a landing URL.
 fn known_city(
     counts: &BoardCounts,
     slug: &str,
 ) -> Result<crate::domain::technology::NamedCount, WebError> {
     match counts.city(slug) {
         Some(city) => Ok(city.clone()),
-        None if counts.warming => Err(WebError::Unavailable),
         None => Err(WebError::NotFound),
     }
 }

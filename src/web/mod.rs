@@ -3,7 +3,6 @@
 pub mod articles;
 pub mod assets;
 pub mod board;
-pub mod cache;
 pub mod companies;
 pub mod db;
 pub mod errors;
@@ -13,6 +12,7 @@ pub mod home;
 pub mod jobs;
 pub mod landing;
 pub mod middleware;
+pub mod page_cache;
 pub mod seo;
 
 use actix_web::{HttpResponse, guard, http::header, web};

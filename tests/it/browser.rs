@@ -245,6 +245,7 @@ async fn a_person_narrows_the_job_list_with_the_filter_form() {
     app.insert(JobBuilder::new("Rust Platform Engineer").technologies(&["rust"]));
     app.insert(JobBuilder::new("Go Services Engineer").technologies(&["go"]));
     let browser = Browser::start(1366, 900).await;
+    app.sync().await;
 
     browser.goto(&format!("{}/jobs", app.address)).await;
     browser.click("#technology-rust").await;
@@ -276,6 +277,7 @@ async fn on_a_phone_the_filters_open_from_their_disclosure() {
     );
     app.insert(JobBuilder::new("Office Rust Engineer").technologies(&["rust"]));
     let browser = Browser::start(390, 844).await;
+    app.sync().await;
 
     browser.goto(&format!("{}/jobs", app.address)).await;
     let hidden_before = browser
@@ -336,6 +338,7 @@ async fn pages_fit_a_320_pixel_screen_without_sideways_scrolling() {
 async fn the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content() {
     let app = spawn_app().await;
     let browser = Browser::start(1366, 900).await;
+    app.sync().await;
 
     browser.goto(&format!("{}/jobs", app.address)).await;
     browser.press(TAB).await;

@@ -13,7 +13,8 @@ use jobboard::domain::salary::{Currency, SalaryPeriod, SalaryRange};
 use jobboard::domain::slug::Slug;
 use jobboard::repo;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 /// The server every test database lives on: `DATABASE_URL` (its database name is
 /// ignored) or the local default.
@@ -173,6 +174,11 @@ pub struct TestApp {
     pub address: String,
     pub db: TestDatabase,
     pub client: awc::Client,
+    catalog: Arc<jobboard::catalog::live::LiveCatalog>,
+    /// Set when the test may have changed jobs; the next request first waits until the
+    /// app's catalog has seen every change (see [`TestApp::sync`]).
+    dirty: AtomicBool,
+    sync_tokens: AtomicU64,
 }
 
 /// A response read whole.
@@ -214,8 +220,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// Starts the app against any database URL (an unreachable one for outage tests).
+/// Requests do not wait for the catalog: call [`TestApp::sync`] where that matters.
 pub async fn spawn_app_with_database_url(database_url: String, db: TestDatabase) -> TestApp {
-    spawn_app_with(database_url, db, &[]).await
+    let app = spawn_app_with(database_url, db, &[]).await;
+    app.dirty.store(false, Ordering::SeqCst);
+    app
 }
 
 /// Starts the app with extra settings (`SITE_URL`, …) on top of the test defaults.
@@ -235,10 +244,14 @@ pub async fn spawn_app_with(
     settings.static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
     let app = Application::build(&settings).expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let catalog = app.catalog();
     actix_web::rt::spawn(app.into_server());
     TestApp {
         address,
         db,
+        catalog,
+        dirty: AtomicBool::new(true),
+        sync_tokens: AtomicU64::new(0),
         client: awc::Client::builder()
             .disable_redirects()
             .timeout(std::time::Duration::from_secs(30))
@@ -251,7 +264,38 @@ impl TestApp {
         self.get_with(path, &[]).await
     }
 
+    /// Waits until the app's catalog has applied every job change committed so far: a
+    /// `sync:<n>` notification queues behind them, and the catalog reports the highest
+    /// one it has applied. The same path every change takes, just awaited.
+    pub async fn sync(&self) {
+        let token = self.sync_tokens.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut conn = self.db.connect();
+        let started = std::time::Instant::now();
+        let mut sent_at: Option<std::time::Instant> = None;
+        while self.catalog.synced_through() < token {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the job catalog did not catch up within 20 s"
+            );
+            // Sent again now and then: one sent before the catalog started listening
+            // (right after the app starts) reaches nobody.
+            if sent_at.is_none_or(|at| at.elapsed() > std::time::Duration::from_millis(500)) {
+                diesel::sql_query(format!(
+                    "NOTIFY {}, 'sync:{token}'",
+                    jobboard::catalog::live::CHANNEL
+                ))
+                .execute(&mut conn)
+                .expect("NOTIFY");
+                sent_at = Some(std::time::Instant::now());
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        if self.dirty.swap(false, Ordering::SeqCst) {
+            self.sync().await;
+        }
         let mut request = self.client.get(format!("{}{path}", self.address));
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
@@ -289,7 +333,9 @@ impl TestApp {
             .expect("a job link on /jobs")
     }
 
+    /// A connection to the app's database; requests after it wait for the catalog.
     pub fn conn(&self) -> PgConnection {
+        self.dirty.store(true, Ordering::SeqCst);
         self.db.connect()
     }
 

@@ -1,0 +1,471 @@
+//! Keeps the catalog current: loads it at start, then follows every committed change to
+//! a job through PostgreSQL's LISTEN/NOTIFY (see the `jobs_notify_change` trigger).
+//!
+//! One thread per server owns a dedicated connection. It polls for notifications every
+//! [`POLL_INTERVAL`], loads the changed jobs by id, and swaps in a new snapshot, so a
+//! published or closed job shows in (or leaves) results well within a second. After a
+//! lost connection it loads everything again: notifications sent meanwhile are gone.
+
+use super::{
+    BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, TextMatches,
+};
+use crate::domain::filter::{JobFilter, JobSearch};
+use crate::repo::{self, RepoError, RepoResult};
+use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::{Duration, Instant};
+
+/// The channel the trigger notifies on; payloads are job ids or `sync:<n>`.
+pub const CHANNEL: &str = "jobboard_jobs";
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// Changes are gathered for this long before a new snapshot is built, so a burst of
+/// edits costs one rebuild, not hundreds.
+const BATCH_WINDOW: Duration = Duration::from_millis(200);
+/// With no notification for this long the connection is checked with a query.
+const LIVENESS_INTERVAL: Duration = Duration::from_secs(10);
+/// Past this many changed jobs at once a full reload is cheaper than lookups by id.
+const FULL_RELOAD_AFTER: usize = 50_000;
+/// Jobs read per query when loading everything.
+const LOAD_CHUNK: i64 = 50_000;
+const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+/// The text-match cache keeps at most this many searches and this many matches in all
+/// (about 16 bytes each).
+const TEXT_CACHE_ENTRIES: usize = 512;
+const TEXT_CACHE_MATCHES: usize = 3_000_000;
+/// A search's total and facets are shared for this long while no job changes; the
+/// time matters only for jobs expiring and "posted within" windows moving on.
+const COUNTS_TTL: Duration = Duration::from_secs(1);
+const COUNTS_ENTRIES: usize = 4_096;
+/// Board-wide tallies are shared for this long when nothing changed.
+const TALLY_TTL: Duration = Duration::from_secs(1);
+
+/// The current catalog and what is derived from it.
+pub struct LiveCatalog {
+    current: RwLock<Option<Arc<Catalog>>>,
+    /// Counts snapshots, so derived values know when they are stale.
+    version: AtomicU64,
+    /// The highest `sync:<n>` notification applied: every change committed before it
+    /// is in the catalog.
+    synced: AtomicU64,
+    text: Mutex<TextCache>,
+    tally: Mutex<Option<(u64, Instant, Arc<BoardTally>)>>,
+    /// Technology names by slug, read with every load and change.
+    technology_names: RwLock<Arc<HashMap<String, String>>>,
+    counts: Mutex<HashMap<CountsKey, SharedCounts>>,
+}
+
+/// What a search's total and facets depend on, besides the catalog and the time.
+#[derive(PartialEq, Eq, Hash)]
+struct CountsKey {
+    filter: JobFilter,
+    company_id: Option<i64>,
+    salary_steps: Vec<u32>,
+}
+
+/// A search's total and facets, valid for one catalog snapshot and [`COUNTS_TTL`].
+struct SharedCounts {
+    /// Weak, so that a cached count never keeps an old snapshot's jobs in memory; the
+    /// pointer still identifies the snapshot (its allocation outlives it).
+    catalog: Weak<Catalog>,
+    at: Instant,
+    total: i64,
+    facets: FacetCounts,
+}
+
+#[derive(Default)]
+struct TextCache {
+    /// Bumped whenever jobs change, under this lock: a search started before cannot
+    /// store matches that missed the change.
+    epoch: u64,
+    entries: HashMap<String, (Arc<TextMatches>, u64)>,
+    matches: usize,
+    uses: u64,
+}
+
+impl LiveCatalog {
+    /// Starts following `database_url` on a thread of its own. The thread ends when the
+    /// last reference to the returned catalog is dropped.
+    pub fn start(database_url: String) -> Arc<Self> {
+        let live = Arc::new(Self {
+            current: RwLock::new(None),
+            version: AtomicU64::new(0),
+            synced: AtomicU64::new(0),
+            text: Mutex::new(TextCache::default()),
+            tally: Mutex::new(None),
+            technology_names: RwLock::new(Arc::default()),
+            counts: Mutex::new(HashMap::new()),
+        });
+        let weak = Arc::downgrade(&live);
+        let spawned = std::thread::Builder::new()
+            .name("catalog".to_owned())
+            .spawn(move || follow(&database_url, &weak));
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the catalog thread");
+        }
+        live
+    }
+
+    /// The current snapshot; `None` until the first load finished.
+    pub fn current(&self) -> Option<Arc<Catalog>> {
+        self.current.read().ok().and_then(|c| c.clone())
+    }
+
+    /// Runs `search` on the current catalog: `limit` ids from the search's page offset, the exact total and the
+    /// facets. Search words are matched by PostgreSQL through `conn` (or the cache).
+    pub fn search(
+        &self,
+        conn: &mut PgConnection,
+        search: &JobSearch,
+        limit: usize,
+        salary_steps: &[u32],
+        now: DateTime<Utc>,
+    ) -> RepoResult<CatalogResult> {
+        let catalog = self
+            .current()
+            .ok_or_else(|| RepoError::Unavailable("the job catalog is still loading".into()))?;
+        let filter = &search.filter;
+        let company_id = match &filter.company {
+            Some(slug) => repo::companies::id_by_slug(conn, slug)?,
+            None => None,
+        };
+        let text = match &filter.query {
+            None => None,
+            Some(words) => Some(match self.cached_text(words) {
+                Ok(matches) => matches,
+                Err(epoch) => {
+                    let matches = Arc::new(repo::catalog::text_matches(conn, words, None)?);
+                    self.remember_text(words, matches.clone(), epoch);
+                    matches
+                }
+            }),
+        };
+        let query = CatalogQuery {
+            filter,
+            company_id,
+            text: text.as_deref(),
+            sort: search.sort,
+            offset: usize::try_from(search.offset()).unwrap_or(usize::MAX),
+            limit,
+            salary_steps,
+        };
+        let key = CountsKey {
+            filter: filter.clone(),
+            company_id,
+            salary_steps: salary_steps.to_vec(),
+        };
+        // Counting and facets walk every candidate; the page alone usually stops after
+        // a few rows. Popular searches share their counts for a moment.
+        if let Some((total, facets)) = self.shared_counts(&key, &catalog) {
+            return Ok(CatalogResult {
+                ids: catalog.page(&query, now),
+                total,
+                facets,
+            });
+        }
+        let found = catalog.search(&query, now);
+        self.share_counts(key, &catalog, &found);
+        Ok(found)
+    }
+
+    fn shared_counts(&self, key: &CountsKey, catalog: &Arc<Catalog>) -> Option<(i64, FacetCounts)> {
+        let counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let shared = counts.get(key)?;
+        (std::ptr::eq(shared.catalog.as_ptr(), Arc::as_ptr(catalog))
+            && shared.at.elapsed() < COUNTS_TTL)
+            .then(|| (shared.total, shared.facets.clone()))
+    }
+
+    fn share_counts(&self, key: CountsKey, catalog: &Arc<Catalog>, found: &CatalogResult) {
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if counts.len() >= COUNTS_ENTRIES {
+            counts.retain(|_, shared| {
+                std::ptr::eq(shared.catalog.as_ptr(), Arc::as_ptr(catalog))
+                    && shared.at.elapsed() < COUNTS_TTL
+            });
+            if counts.len() >= COUNTS_ENTRIES {
+                counts.clear();
+            }
+        }
+        counts.insert(
+            key,
+            SharedCounts {
+                catalog: Arc::downgrade(catalog),
+                at: Instant::now(),
+                total: found.total,
+                facets: found.facets.clone(),
+            },
+        );
+    }
+
+    /// Changes whenever the catalog does (and with every sync token): what is derived
+    /// from jobs is stale once it moved on.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// The highest sync token applied (see [`CHANNEL`]).
+    pub fn synced_through(&self) -> u64 {
+        self.synced.load(Ordering::Acquire)
+    }
+
+    /// Technology names by slug.
+    pub fn technology_names(&self) -> Arc<HashMap<String, String>> {
+        self.technology_names
+            .read()
+            .map(|names| names.clone())
+            .unwrap_or_default()
+    }
+
+    /// Open-job counts over the whole board, shared for a second.
+    pub fn tally(&self) -> Option<Arc<BoardTally>> {
+        let catalog = self.current()?;
+        let version = self.version.load(Ordering::Acquire);
+        let mut shared = self.tally.lock().ok()?;
+        if let Some((v, at, tally)) = shared.as_ref()
+            && *v == version
+            && at.elapsed() < TALLY_TTL
+        {
+            return Some(tally.clone());
+        }
+        let tally = Arc::new(catalog.tally(Utc::now()));
+        *shared = Some((version, Instant::now(), tally.clone()));
+        Some(tally)
+    }
+
+    /// Cached matches for search words, and the epoch to hand back to
+    /// [`Self::remember_text`] when they are not cached.
+    pub fn cached_text(&self, query: &str) -> Result<Arc<TextMatches>, u64> {
+        let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
+        cache.uses += 1;
+        let uses = cache.uses;
+        match cache.entries.get_mut(query) {
+            Some((matches, last_use)) => {
+                *last_use = uses;
+                Ok(matches.clone())
+            }
+            None => Err(cache.epoch),
+        }
+    }
+
+    /// Stores matches computed since `epoch`, unless jobs changed meanwhile.
+    pub fn remember_text(&self, query: &str, matches: Arc<TextMatches>, epoch: u64) {
+        let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.epoch != epoch || matches.matches.len() > TEXT_CACHE_MATCHES / 4 {
+            return;
+        }
+        while !cache.entries.is_empty()
+            && (cache.entries.len() >= TEXT_CACHE_ENTRIES
+                || cache.matches + matches.matches.len() > TEXT_CACHE_MATCHES)
+        {
+            let Some(oldest) = cache
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((gone, _)) = cache.entries.remove(&oldest) {
+                cache.matches -= gone.matches.len();
+            }
+        }
+        cache.uses += 1;
+        let uses = cache.uses;
+        cache.matches += matches.matches.len();
+        if let Some((old, _)) = cache.entries.insert(query.to_owned(), (matches, uses)) {
+            cache.matches -= old.matches.len();
+        }
+    }
+
+    fn publish(&self, catalog: Catalog, names: HashMap<String, String>) {
+        if let Ok(mut current) = self.technology_names.write() {
+            *current = Arc::new(names);
+        }
+        if let Ok(mut current) = self.current.write() {
+            *current = Some(Arc::new(catalog));
+        }
+        self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Drops every cached text match (after a full reload).
+    fn forget_text(&self) {
+        let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
+        cache.epoch += 1;
+        cache.entries.clear();
+        cache.matches = 0;
+    }
+
+    /// Brings cached text matches up to date for `changed` jobs: each cached search is
+    /// run again on just those ids.
+    fn refresh_text(&self, conn: &mut PgConnection, changed: &[i64]) -> QueryResult<()> {
+        if changed.len() > 1_000 {
+            self.forget_text();
+            return Ok(());
+        }
+        let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
+        cache.epoch += 1;
+        let changed_set: std::collections::HashSet<i64> = changed.iter().copied().collect();
+        let queries: Vec<String> = cache.entries.keys().cloned().collect();
+        for query in queries {
+            let now_matching = match repo::catalog::text_matches(conn, &query, Some(changed)) {
+                Ok(m) => m,
+                Err(e) => {
+                    cache.entries.clear();
+                    cache.matches = 0;
+                    return Err(e);
+                }
+            };
+            let Some((entry, _)) = cache.entries.get_mut(&query) else {
+                continue;
+            };
+            let before = entry.matches.len();
+            let mut updated: Vec<(i64, f32)> = entry
+                .matches
+                .iter()
+                .filter(|(id, _)| !changed_set.contains(id))
+                .copied()
+                .collect();
+            updated.extend(now_matching.matches);
+            let after = updated.len();
+            *entry = Arc::new(TextMatches { matches: updated });
+            cache.matches = cache.matches + after - before;
+        }
+        Ok(())
+    }
+}
+
+/// What one drain of the notification queue brought.
+#[derive(Default)]
+struct Pending {
+    changed: BTreeSet<i64>,
+    sync: Option<u64>,
+}
+
+impl Pending {
+    fn add(&mut self, payload: &str) {
+        if let Some(token) = payload.strip_prefix("sync:") {
+            if let Ok(n) = token.parse::<u64>() {
+                self.sync = self.sync.max(Some(n));
+            }
+        } else if let Ok(id) = payload.parse::<i64>() {
+            self.changed.insert(id);
+        }
+    }
+}
+
+fn follow(database_url: &str, live: &Weak<LiveCatalog>) {
+    let mut failures = 0u32;
+    while live.strong_count() > 0 {
+        match follow_once(database_url, live) {
+            Ok(()) => return,
+            Err(e) => {
+                failures += 1;
+                // Logged once per outage, not once a second.
+                if failures == 1 {
+                    tracing::warn!(error = %e, "the job catalog lost the database; retrying");
+                }
+            }
+        }
+        std::thread::sleep(RECONNECT_DELAY);
+    }
+}
+
+/// Loads the catalog and follows changes until the connection fails (`Err`) or the
+/// catalog is no longer used (`Ok`).
+fn follow_once(database_url: &str, live: &Weak<LiveCatalog>) -> anyhow::Result<()> {
+    let mut conn = PgConnection::establish(database_url)?;
+    conn.batch_execute(&format!("SET jit = off; LISTEN {CHANNEL}"))?;
+    // Listening first: a change committed during the load is applied again after it.
+    {
+        let Some(live) = live.upgrade() else {
+            return Ok(());
+        };
+        load_all(&mut conn, &live)?;
+    }
+    let mut last_heard = Instant::now();
+    let mut pending = Pending::default();
+    let mut batch_started: Option<Instant> = None;
+    loop {
+        std::thread::sleep(POLL_INTERVAL);
+        let Some(live) = live.upgrade() else {
+            return Ok(());
+        };
+        let mut heard = false;
+        for notification in conn.notifications_iter() {
+            let notification = notification?;
+            pending.add(&notification.payload);
+            heard = true;
+        }
+        if heard {
+            last_heard = Instant::now();
+            batch_started.get_or_insert_with(Instant::now);
+        } else if last_heard.elapsed() > LIVENESS_INTERVAL {
+            conn.batch_execute("SELECT 1")?;
+            last_heard = Instant::now();
+        }
+        // A sync request is answered at once; plain changes wait for the batch window.
+        let due =
+            pending.sync.is_some() || batch_started.is_some_and(|at| at.elapsed() >= BATCH_WINDOW);
+        if !due {
+            continue;
+        }
+        batch_started = None;
+        let batch = std::mem::take(&mut pending);
+        if !batch.changed.is_empty() {
+            let changed: Vec<i64> = batch.changed.into_iter().collect();
+            apply_changes(&mut conn, &live, &changed)?;
+        }
+        if let Some(token) = batch.sync {
+            // Whoever asked for the sync may have changed more than jobs: derived pages
+            // are rebuilt.
+            live.version.fetch_add(1, Ordering::AcqRel);
+            live.synced.fetch_max(token, Ordering::AcqRel);
+        }
+    }
+}
+
+fn load_all(conn: &mut PgConnection, live: &LiveCatalog) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let now = Utc::now();
+    let mut builder = CatalogBuilder::default();
+    let mut after = 0;
+    loop {
+        let chunk = repo::catalog::load_open_after(conn, after, LOAD_CHUNK, now)?;
+        let Some(last) = chunk.last() else { break };
+        after = last.id;
+        builder.add(chunk);
+    }
+    let names = repo::catalog::technology_names(conn)?;
+    let catalog = builder.finish();
+    tracing::info!(
+        jobs = catalog.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "job catalog loaded"
+    );
+    live.publish(catalog, names);
+    live.forget_text();
+    Ok(())
+}
+
+fn apply_changes(
+    conn: &mut PgConnection,
+    live: &LiveCatalog,
+    changed: &[i64],
+) -> anyhow::Result<()> {
+    if changed.len() > FULL_RELOAD_AFTER {
+        return load_all(conn, live);
+    }
+    let Some(current) = live.current() else {
+        return load_all(conn, live);
+    };
+    let rows = repo::catalog::load_open_by_ids(conn, changed, Utc::now())?;
+    let names = repo::catalog::technology_names(conn)?;
+    live.publish(current.with_changes(changed, rows), names);
+    live.refresh_text(conn, changed)?;
+    tracing::debug!(jobs = changed.len(), "job catalog updated");
+    Ok(())
+}

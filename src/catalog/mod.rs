@@ -1,0 +1,1004 @@
+//! The open jobs as compact rows in memory, for what PostgreSQL is slow at on a million
+//! jobs: exact counts, drill-down facets and deep pages of any filter combination.
+//!
+//! A [`Catalog`] is an immutable snapshot. [`live::LiveCatalog`] keeps the current one
+//! and replaces it as jobs change. Full-text matching stays in PostgreSQL: its matches
+//! come in as [`TextMatches`] and narrow the catalog like any other filter. Nothing here
+//! knows HTTP or SQL.
+
+pub mod live;
+
+use crate::domain::filter::{JobFilter, POSTED_WITHIN_DAYS, Sort};
+use crate::domain::job::{EmploymentType, RemotePolicy, Seniority};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+/// One published job as the catalog receives it.
+#[derive(Debug, Clone)]
+pub struct OpenJob {
+    pub id: i64,
+    pub posted_at: DateTime<Utc>,
+    pub valid_through: DateTime<Utc>,
+    pub salary_eur_year: Option<i32>,
+    pub company_id: i64,
+    pub city: Option<String>,
+    pub remote: RemotePolicy,
+    pub seniority: Seniority,
+    pub employment: EmploymentType,
+    pub technology_slugs: Vec<String>,
+}
+
+/// Jobs matching the search words, with how well each matches (higher is better).
+#[derive(Debug, Clone, Default)]
+pub struct TextMatches {
+    pub matches: Vec<(i64, f32)>,
+}
+
+/// How many open jobs each filter option would give: for every filter, counted with
+/// all the other filters applied (drill-down), so the numbers are what a click yields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FacetCounts {
+    pub technologies: Vec<(String, i64)>,
+    pub cities: Vec<(String, i64)>,
+    pub remote: Vec<(String, i64)>,
+    pub seniority: Vec<(String, i64)>,
+    pub employment: Vec<(String, i64)>,
+    /// (days, count) for each "posted within" choice.
+    pub posted: Vec<(u32, i64)>,
+    /// (minimum EUR a year, count) for each salary step.
+    pub salary: Vec<(u32, i64)>,
+}
+
+impl FacetCounts {
+    /// The count for `value` in one facet's list, 0 when absent.
+    pub fn count(list: &[(String, i64)], value: &str) -> i64 {
+        list.iter().find(|(v, _)| v == value).map_or(0, |(_, n)| *n)
+    }
+}
+
+/// What the catalog is asked: the filter with its company looked up, the text matches
+/// when there are search words, and the slice of the ordered results wanted.
+pub struct CatalogQuery<'a> {
+    pub filter: &'a JobFilter,
+    /// The id of `filter.company`; ignored when the filter names no company.
+    pub company_id: Option<i64>,
+    /// Required when `filter.query` is set; every other job is left out.
+    pub text: Option<&'a TextMatches>,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+    pub salary_steps: &'a [u32],
+}
+
+/// The answer: one page of ids in order, the exact total and the facets.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogResult {
+    pub ids: Vec<i64>,
+    pub total: i64,
+    pub facets: FacetCounts,
+}
+
+/// Open jobs per technology, city and both, over the whole board.
+#[derive(Debug, Clone, Default)]
+pub struct BoardTally {
+    pub open_jobs: i64,
+    pub remote_jobs: i64,
+    /// (technology slug, count), most jobs first, then by slug.
+    pub technologies: Vec<(String, i64)>,
+    /// (city, count), most jobs first, then by name.
+    pub cities: Vec<(String, i64)>,
+    /// (technology slug, city, count), by technology then city.
+    pub technology_cities: Vec<(String, String, i64)>,
+}
+
+const NO_SALARY: i32 = i32::MIN;
+const NO_CITY: u16 = 0;
+
+/// One job, 48 bytes. Strings and technology lists are interned per catalog.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    id: i64,
+    posted_micros: i64,
+    valid_through_micros: i64,
+    company_id: i64,
+    salary: i32,
+    technology_set: u32,
+    city: u16,
+    remote: RemotePolicy,
+    seniority: Seniority,
+    employment: EmploymentType,
+}
+
+/// Interned values, shared from one catalog to the next (they only grow).
+#[derive(Debug, Clone, Default)]
+struct Dictionary {
+    /// City names; index 0 stands for "no city".
+    cities: Vec<String>,
+    city_index: HashMap<String, u16>,
+    technologies: Vec<String>,
+    technology_index: HashMap<String, u16>,
+    /// Distinct technology combinations, each sorted.
+    technology_sets: Vec<Box<[u16]>>,
+    technology_set_index: HashMap<Box<[u16]>, u32>,
+}
+
+/// Builds a catalog from jobs handed over in chunks, so that a million of them never
+/// sit in memory as full rows at once.
+pub struct CatalogBuilder {
+    entries: Vec<Entry>,
+    dictionary: Dictionary,
+}
+
+impl Default for CatalogBuilder {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            dictionary: Dictionary::new(),
+        }
+    }
+}
+
+impl CatalogBuilder {
+    pub fn add(&mut self, jobs: Vec<OpenJob>) {
+        self.entries.reserve(jobs.len());
+        for job in jobs {
+            let entry = self.dictionary.entry(job);
+            self.entries.push(entry);
+        }
+    }
+
+    pub fn finish(mut self) -> Catalog {
+        self.entries.shrink_to_fit();
+        Catalog::ordered(self.entries, self.dictionary)
+    }
+}
+
+impl Dictionary {
+    fn entry(&mut self, job: OpenJob) -> Entry {
+        Entry {
+            id: job.id,
+            posted_micros: job.posted_at.timestamp_micros(),
+            valid_through_micros: job.valid_through.timestamp_micros(),
+            company_id: job.company_id,
+            salary: job.salary_eur_year.unwrap_or(NO_SALARY),
+            technology_set: self.technology_set(&job.technology_slugs),
+            city: self.city(job.city.as_deref()),
+            remote: job.remote,
+            seniority: job.seniority,
+            employment: job.employment,
+        }
+    }
+
+    fn new() -> Self {
+        Self {
+            cities: vec![String::new()],
+            ..Self::default()
+        }
+    }
+
+    fn city(&mut self, name: Option<&str>) -> u16 {
+        let Some(name) = name else { return NO_CITY };
+        if let Some(&index) = self.city_index.get(name) {
+            return index;
+        }
+        // Past 65,535 distinct cities the rest share the last slot's facet line; a
+        // German job board has a few hundred.
+        let index = u16::try_from(self.cities.len()).unwrap_or(u16::MAX);
+        if index < u16::MAX {
+            self.cities.push(name.to_owned());
+            self.city_index.insert(name.to_owned(), index);
+        }
+        index
+    }
+
+    fn technology_set(&mut self, slugs: &[String]) -> u32 {
+        let mut set: Vec<u16> = slugs
+            .iter()
+            .map(|slug| match self.technology_index.get(slug) {
+                Some(&index) => index,
+                None => {
+                    let index = u16::try_from(self.technologies.len()).unwrap_or(u16::MAX);
+                    self.technologies.push(slug.clone());
+                    self.technology_index.insert(slug.clone(), index);
+                    index
+                }
+            })
+            .collect();
+        set.sort_unstable();
+        set.dedup();
+        let set = set.into_boxed_slice();
+        if let Some(&index) = self.technology_set_index.get(&set) {
+            return index;
+        }
+        let index = u32::try_from(self.technology_sets.len()).unwrap_or(u32::MAX);
+        self.technology_sets.push(set.clone());
+        self.technology_set_index.insert(set, index);
+        index
+    }
+}
+
+/// An immutable snapshot of the open jobs, newest first.
+#[derive(Debug)]
+pub struct Catalog {
+    /// Ordered by posting time then id, newest first: the "newest" order.
+    entries: Vec<Entry>,
+    /// Positions in `entries`, highest salary first (no salary last), then newest.
+    by_salary: Vec<u32>,
+    position_of: HashMap<i64, u32>,
+    dictionary: Dictionary,
+}
+
+/// The filters that have facets; a job failing exactly one of them still counts for
+/// that facet's options.
+#[derive(Clone, Copy)]
+enum Dimension {
+    Technology = 0,
+    City,
+    Remote,
+    Seniority,
+    Employment,
+    Posted,
+    Salary,
+}
+
+const fn bit(dimension: Dimension) -> u8 {
+    1 << dimension as u8
+}
+
+/// A filter turned into lookups on interned values.
+struct Compiled {
+    now_micros: i64,
+    company_id: Option<i64>,
+    /// Per technology set: whether it has one of the chosen technologies.
+    technology_sets: Option<Vec<bool>>,
+    /// Per city index: whether it is one of the chosen cities.
+    cities: Option<Vec<bool>>,
+    remote: Option<RemotePolicy>,
+    seniorities: Option<Vec<Seniority>>,
+    employment: Option<EmploymentType>,
+    min_salary: Option<i32>,
+    posted_after_micros: Option<i64>,
+}
+
+impl Compiled {
+    /// The facet dimensions `entry` fails, as bits; `None` when it fails a filter
+    /// without facets (closed since, another company).
+    fn failures(&self, entry: &Entry) -> Option<u8> {
+        if entry.valid_through_micros <= self.now_micros {
+            return None;
+        }
+        if self.company_id.is_some_and(|id| id != entry.company_id) {
+            return None;
+        }
+        let mut failed = 0;
+        if let Some(sets) = &self.technology_sets
+            && !sets[entry.technology_set as usize]
+        {
+            failed |= bit(Dimension::Technology);
+        }
+        if let Some(cities) = &self.cities
+            && !cities[usize::from(entry.city)]
+        {
+            failed |= bit(Dimension::City);
+        }
+        if self.remote.is_some_and(|r| r != entry.remote) {
+            failed |= bit(Dimension::Remote);
+        }
+        if let Some(levels) = &self.seniorities
+            && !levels.contains(&entry.seniority)
+        {
+            failed |= bit(Dimension::Seniority);
+        }
+        if self.employment.is_some_and(|e| e != entry.employment) {
+            failed |= bit(Dimension::Employment);
+        }
+        if self.min_salary.is_some_and(|min| entry.salary < min) {
+            failed |= bit(Dimension::Salary);
+        }
+        if self
+            .posted_after_micros
+            .is_some_and(|after| entry.posted_micros <= after)
+        {
+            failed |= bit(Dimension::Posted);
+        }
+        Some(failed)
+    }
+}
+
+/// Running facet totals, indexed by interned value.
+///
+/// Salary and posting time are kept as histograms: bucket `b` holds the jobs that meet
+/// exactly the `b` lowest salary steps (or the `b` widest "posted within" choices), so
+/// each job costs one increment; the per-choice counts are suffix sums at the end.
+struct Tally {
+    technology_sets: Vec<i64>,
+    cities: Vec<i64>,
+    remote: [i64; RemotePolicy::ALL.len()],
+    seniority: [i64; Seniority::ALL.len()],
+    employment: [i64; EmploymentType::ALL.len()],
+    posted: [i64; POSTED_WITHIN_DAYS.len() + 1],
+    salary: Vec<i64>,
+}
+
+/// The positions on one page of `ranked` (rank, position) pairs: best match first,
+/// then newest (a lower position is newer).
+fn top_ranked(mut ranked: Vec<(f32, u32)>, offset: usize, limit: usize) -> Vec<u32> {
+    let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let end = offset.saturating_add(limit).min(ranked.len());
+    if offset >= end {
+        return Vec::new();
+    }
+    if end < ranked.len() {
+        ranked.select_nth_unstable_by(end, order);
+        ranked.truncate(end);
+    }
+    ranked.sort_unstable_by(order);
+    ranked[offset..end].iter().map(|(_, p)| *p).collect()
+}
+
+/// Per-choice counts from a histogram whose bucket `b` met the first `b` choices.
+fn suffix_sums(histogram: &[i64]) -> Vec<i64> {
+    (1..histogram.len())
+        .map(|choice| histogram[choice..].iter().sum())
+        .collect()
+}
+
+impl Catalog {
+    /// A catalog of `jobs` (published ones; expired ones are left out at query time).
+    pub fn build(jobs: Vec<OpenJob>) -> Self {
+        let mut builder = CatalogBuilder::default();
+        builder.add(jobs);
+        builder.finish()
+    }
+
+    /// This catalog with the jobs in `changed` replaced by `current`: the published
+    /// state of those ids now (an id missing from `current` is no longer published).
+    pub fn with_changes(&self, changed: &[i64], current: Vec<OpenJob>) -> Self {
+        let changed: std::collections::HashSet<i64> = changed.iter().copied().collect();
+        let mut entries = Vec::with_capacity(self.entries.len() + current.len());
+        entries.extend(
+            self.entries
+                .iter()
+                .filter(|e| !changed.contains(&e.id))
+                .copied(),
+        );
+        Self::assemble(entries, current, self.dictionary.clone())
+    }
+
+    fn assemble(mut entries: Vec<Entry>, jobs: Vec<OpenJob>, mut dictionary: Dictionary) -> Self {
+        entries.extend(jobs.into_iter().map(|job| dictionary.entry(job)));
+        Self::ordered(entries, dictionary)
+    }
+
+    fn ordered(mut entries: Vec<Entry>, dictionary: Dictionary) -> Self {
+        entries
+            .sort_unstable_by(|a, b| b.posted_micros.cmp(&a.posted_micros).then(b.id.cmp(&a.id)));
+        let mut by_salary: Vec<u32> = (0..entries.len())
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect();
+        // Stable, so equal salaries stay newest first.
+        by_salary.sort_by_key(|&i| std::cmp::Reverse(entries[i as usize].salary));
+        let position_of = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        Self {
+            entries,
+            by_salary,
+            position_of,
+            dictionary,
+        }
+    }
+
+    /// Published jobs held, expired ones included.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn compile(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Compiled {
+        let filter = query.filter;
+        let technology_sets = (!filter.technologies.is_empty()).then(|| {
+            let wanted: Vec<u16> = filter
+                .technologies
+                .iter()
+                .filter_map(|slug| self.dictionary.technology_index.get(slug.as_str()).copied())
+                .collect();
+            self.dictionary
+                .technology_sets
+                .iter()
+                .map(|set| set.iter().any(|t| wanted.contains(t)))
+                .collect()
+        });
+        let cities = (!filter.cities.is_empty()).then(|| {
+            let mut chosen = vec![false; self.dictionary.cities.len()];
+            for city in &filter.cities {
+                if let Some(&index) = self.dictionary.city_index.get(city) {
+                    chosen[usize::from(index)] = true;
+                }
+            }
+            chosen
+        });
+        Compiled {
+            now_micros: now.timestamp_micros(),
+            // An unknown company has no id and so no jobs.
+            company_id: filter
+                .company
+                .as_ref()
+                .map(|_| query.company_id.unwrap_or(-1)),
+            technology_sets,
+            cities,
+            remote: filter.remote,
+            seniorities: (!filter.seniorities.is_empty()).then(|| filter.seniorities.clone()),
+            employment: filter.employment,
+            min_salary: filter
+                .min_salary
+                .map(|min| i32::try_from(min).unwrap_or(i32::MAX)),
+            posted_after_micros: filter
+                .posted_within
+                .map(|days| (now - chrono::Duration::days(i64::from(days))).timestamp_micros()),
+        }
+    }
+
+    /// Runs `query`: the page of ids in the requested order, the exact total and the
+    /// drill-down facets, in one pass over the candidates.
+    pub fn search(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> CatalogResult {
+        let compiled = self.compile(query, now);
+        let mut tally = Tally {
+            technology_sets: vec![0; self.dictionary.technology_sets.len()],
+            cities: vec![0; self.dictionary.cities.len()],
+            remote: [0; RemotePolicy::ALL.len()],
+            seniority: [0; Seniority::ALL.len()],
+            employment: [0; EmploymentType::ALL.len()],
+            posted: [0; POSTED_WITHIN_DAYS.len() + 1],
+            salary: vec![0; query.salary_steps.len() + 1],
+        };
+        // Oldest first: a job posted after the first k of these is within the k widest
+        // choices.
+        let mut posted_after: [i64; POSTED_WITHIN_DAYS.len()] = POSTED_WITHIN_DAYS
+            .map(|days| (now - chrono::Duration::days(i64::from(days))).timestamp_micros());
+        posted_after.sort_unstable();
+        let mut steps: Vec<i32> = query
+            .salary_steps
+            .iter()
+            .map(|s| i32::try_from(*s).unwrap_or(i32::MAX))
+            .collect();
+        steps.sort_unstable();
+        let mut total: i64 = 0;
+        let mut page: Vec<u32> = Vec::with_capacity(query.limit);
+        let mut ranked: Vec<(f32, u32)> = Vec::new();
+        let wants_rank = query.sort == Sort::Relevance && query.text.is_some();
+
+        let mut visit = |position: u32, rank: f32| {
+            let entry = &self.entries[position as usize];
+            let Some(failed) = compiled.failures(entry) else {
+                return;
+            };
+            // Branch-free bucket numbers: how many choices the job meets.
+            let posted_bucket = || {
+                posted_after
+                    .iter()
+                    .map(|after| usize::from(*after < entry.posted_micros))
+                    .sum::<usize>()
+            };
+            let salary_bucket = || {
+                steps
+                    .iter()
+                    .map(|step| usize::from(*step <= entry.salary))
+                    .sum::<usize>()
+            };
+            if failed != 0 {
+                // Failing one filter still counts for that filter's own options.
+                match failed {
+                    f if f == bit(Dimension::Technology) => {
+                        tally.technology_sets[entry.technology_set as usize] += 1;
+                    }
+                    f if f == bit(Dimension::City) => tally.cities[usize::from(entry.city)] += 1,
+                    f if f == bit(Dimension::Remote) => tally.remote[entry.remote as usize] += 1,
+                    f if f == bit(Dimension::Seniority) => {
+                        tally.seniority[entry.seniority as usize] += 1;
+                    }
+                    f if f == bit(Dimension::Employment) => {
+                        tally.employment[entry.employment as usize] += 1;
+                    }
+                    f if f == bit(Dimension::Posted) => tally.posted[posted_bucket()] += 1,
+                    f if f == bit(Dimension::Salary) => tally.salary[salary_bucket()] += 1,
+                    _ => {}
+                }
+                return;
+            }
+            // The enums' variants are declared in `ALL` order; city 0 ("none") is
+            // counted but never listed.
+            tally.technology_sets[entry.technology_set as usize] += 1;
+            tally.cities[usize::from(entry.city)] += 1;
+            tally.remote[entry.remote as usize] += 1;
+            tally.seniority[entry.seniority as usize] += 1;
+            tally.employment[entry.employment as usize] += 1;
+            tally.posted[posted_bucket()] += 1;
+            tally.salary[salary_bucket()] += 1;
+            if wants_rank {
+                ranked.push((rank, position));
+            } else if total >= query.offset as i64 && page.len() < query.limit {
+                page.push(position);
+            }
+            total += 1;
+        };
+
+        self.for_each_candidate(query, |position, rank| {
+            visit(position, rank);
+            ControlFlow::Continue(())
+        });
+        if wants_rank {
+            page = top_ranked(ranked, query.offset, query.limit);
+        }
+
+        CatalogResult {
+            ids: page.iter().map(|p| self.entries[*p as usize].id).collect(),
+            total,
+            facets: self.facets_from(&tally, query.salary_steps),
+        }
+    }
+
+    /// Only the page of ids for `query`, without counting: stops as soon as the page
+    /// is full (except for ranking, which must see every match).
+    pub fn page(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Vec<i64> {
+        let compiled = self.compile(query, now);
+        let passes = |position: u32| compiled.failures(&self.entries[position as usize]) == Some(0);
+        let positions = if query.sort == Sort::Relevance && query.text.is_some() {
+            let mut ranked = Vec::new();
+            self.for_each_candidate(query, |position, rank| {
+                if passes(position) {
+                    ranked.push((rank, position));
+                }
+                ControlFlow::Continue(())
+            });
+            top_ranked(ranked, query.offset, query.limit)
+        } else {
+            let (mut skipped, mut page) = (0, Vec::with_capacity(query.limit));
+            self.for_each_candidate(query, |position, _| {
+                if page.len() >= query.limit {
+                    return ControlFlow::Break(());
+                }
+                if passes(position) {
+                    if skipped < query.offset {
+                        skipped += 1;
+                    } else {
+                        page.push(position);
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+            page
+        };
+        positions
+            .iter()
+            .map(|p| self.entries[*p as usize].id)
+            .collect()
+    }
+
+    /// Calls `f` with every candidate position (and its text rank) in the order of
+    /// `query.sort`; for relevance in no particular order (the caller ranks).
+    fn for_each_candidate(
+        &self,
+        query: &CatalogQuery<'_>,
+        mut f: impl FnMut(u32, f32) -> ControlFlow<()>,
+    ) {
+        match (query.text, query.sort) {
+            (Some(text), sort) => {
+                // Text matches come unordered; positions give the newest-first order
+                // for "newest" and as the tie-break after rank.
+                let mut positions: Vec<(f32, u32)> = text
+                    .matches
+                    .iter()
+                    .filter_map(|(id, rank)| self.position_of.get(id).map(|p| (*rank, *p)))
+                    .collect();
+                match sort {
+                    Sort::Salary => positions.sort_unstable_by_key(|(_, p)| {
+                        (std::cmp::Reverse(self.entries[*p as usize].salary), *p)
+                    }),
+                    Sort::Newest => positions.sort_unstable_by_key(|(_, p)| *p),
+                    // Ranking orders them itself.
+                    Sort::Relevance => {}
+                }
+                for (rank, position) in positions {
+                    if f(position, rank).is_break() {
+                        return;
+                    }
+                }
+            }
+            (None, Sort::Salary) => {
+                for &position in &self.by_salary {
+                    if f(position, 0.0).is_break() {
+                        return;
+                    }
+                }
+            }
+            (None, _) => {
+                for position in 0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX) {
+                    if f(position, 0.0).is_break() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn facets_from(&self, tally: &Tally, salary_steps: &[u32]) -> FacetCounts {
+        let mut technologies = vec![0i64; self.dictionary.technologies.len()];
+        for (set, n) in self
+            .dictionary
+            .technology_sets
+            .iter()
+            .zip(&tally.technology_sets)
+        {
+            if *n > 0 {
+                for t in set.iter() {
+                    technologies[usize::from(*t)] += n;
+                }
+            }
+        }
+        let named = |names: &[String], counts: &[i64]| -> Vec<(String, i64)> {
+            names
+                .iter()
+                .zip(counts)
+                .filter(|(name, n)| **n > 0 && !name.is_empty())
+                .map(|(name, n)| (name.clone(), *n))
+                .collect()
+        };
+        let enums = |labels: &[&str], counts: &[i64]| -> Vec<(String, i64)> {
+            labels
+                .iter()
+                .zip(counts)
+                .filter(|(_, n)| **n > 0)
+                .map(|(l, n)| ((*l).to_owned(), *n))
+                .collect()
+        };
+        let remote: Vec<&str> = RemotePolicy::ALL.iter().map(|r| r.as_str()).collect();
+        let seniority: Vec<&str> = Seniority::ALL.iter().map(|s| s.as_str()).collect();
+        let employment: Vec<&str> = EmploymentType::ALL.iter().map(|e| e.as_str()).collect();
+        FacetCounts {
+            technologies: named(&self.dictionary.technologies, &technologies),
+            cities: named(&self.dictionary.cities, &tally.cities),
+            remote: enums(&remote, &tally.remote),
+            seniority: enums(&seniority, &tally.seniority),
+            employment: enums(&employment, &tally.employment),
+            posted: {
+                // Buckets run widest choice first; POSTED_WITHIN_DAYS narrowest first.
+                let mut counts = suffix_sums(&tally.posted);
+                counts.reverse();
+                POSTED_WITHIN_DAYS.iter().copied().zip(counts).collect()
+            },
+            salary: {
+                let mut sorted = salary_steps.to_vec();
+                sorted.sort_unstable();
+                let counts = suffix_sums(&tally.salary);
+                salary_steps
+                    .iter()
+                    .map(|step| {
+                        let at = sorted.partition_point(|s| s < step);
+                        (*step, counts.get(at).copied().unwrap_or(0))
+                    })
+                    .collect()
+            },
+        }
+    }
+
+    /// Open jobs per technology, per city and per technology in each city.
+    pub fn tally(&self, now: DateTime<Utc>) -> BoardTally {
+        let now_micros = now.timestamp_micros();
+        let open = || {
+            self.entries
+                .iter()
+                .filter(move |e| e.valid_through_micros > now_micros)
+        };
+        let (mut open_jobs, mut remote_jobs) = (0, 0);
+        let city_count = self.dictionary.cities.len();
+        let cells = self.dictionary.technology_sets.len() * city_count;
+        // Jobs per (technology set, city): a dense table when it is small (it is: a few
+        // thousand sets times a few hundred cities), a map otherwise.
+        let mut pairs: HashMap<(u32, u16), i64> = HashMap::new();
+        if cells <= 8_000_000 {
+            let mut table = vec![0u32; cells];
+            for entry in open() {
+                open_jobs += 1;
+                remote_jobs += i64::from(entry.remote == RemotePolicy::Remote);
+                table[entry.technology_set as usize * city_count + usize::from(entry.city)] += 1;
+            }
+            for (cell, n) in table.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let set = u32::try_from(cell / city_count).unwrap_or(u32::MAX);
+                let city = u16::try_from(cell % city_count).unwrap_or(u16::MAX);
+                pairs.insert((set, city), i64::from(*n));
+            }
+        } else {
+            for entry in open() {
+                open_jobs += 1;
+                remote_jobs += i64::from(entry.remote == RemotePolicy::Remote);
+                *pairs.entry((entry.technology_set, entry.city)).or_default() += 1;
+            }
+        }
+        let mut technologies = vec![0i64; self.dictionary.technologies.len()];
+        let mut cities = vec![0i64; self.dictionary.cities.len()];
+        let mut technology_cities: HashMap<(u16, u16), i64> = HashMap::new();
+        for (&(set, city), &n) in &pairs {
+            cities[usize::from(city)] += n;
+            for &t in self.dictionary.technology_sets[set as usize].iter() {
+                technologies[usize::from(t)] += n;
+                if city != NO_CITY {
+                    *technology_cities.entry((t, city)).or_default() += n;
+                }
+            }
+        }
+        let by_count = |names: &[String], counts: &[i64]| {
+            let mut list: Vec<(String, i64)> = names
+                .iter()
+                .zip(counts)
+                .filter(|(name, n)| **n > 0 && !name.is_empty())
+                .map(|(name, n)| (name.clone(), *n))
+                .collect();
+            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            list
+        };
+        let mut technology_cities: Vec<(String, String, i64)> = technology_cities
+            .into_iter()
+            .map(|((t, c), n)| {
+                (
+                    self.dictionary.technologies[usize::from(t)].clone(),
+                    self.dictionary.cities[usize::from(c)].clone(),
+                    n,
+                )
+            })
+            .collect();
+        technology_cities.sort();
+        BoardTally {
+            open_jobs,
+            remote_jobs,
+            technologies: by_count(&self.dictionary.technologies, &technologies),
+            cities: by_count(&self.dictionary.cities, &cities),
+            technology_cities,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::slug::Slug;
+    use chrono::Duration;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    /// Job `id`, posted `id` hours ago (so a higher id is older).
+    fn job(id: i64, city: &str, technologies: &[&str]) -> OpenJob {
+        OpenJob {
+            id,
+            posted_at: now() - Duration::hours(id),
+            valid_through: now() + Duration::days(30),
+            salary_eur_year: Some(50_000 + i32::try_from(id).unwrap() * 1_000),
+            company_id: 1,
+            city: Some(city.to_owned()),
+            remote: RemotePolicy::Onsite,
+            seniority: Seniority::Mid,
+            employment: EmploymentType::FullTime,
+            technology_slugs: technologies.iter().map(|t| (*t).to_owned()).collect(),
+        }
+    }
+
+    fn run(
+        catalog: &Catalog,
+        filter: &JobFilter,
+        sort: Sort,
+        text: Option<&TextMatches>,
+    ) -> CatalogResult {
+        catalog.search(
+            &CatalogQuery {
+                filter,
+                company_id: None,
+                text,
+                sort,
+                offset: 0,
+                limit: 100,
+                salary_steps: &[55_000, 60_000],
+            },
+            now(),
+        )
+    }
+
+    fn sample() -> Catalog {
+        Catalog::build(vec![
+            job(1, "Berlin", &["rust"]),
+            job(2, "Berlin", &["go", "rust"]),
+            job(3, "Hamburg", &["go"]),
+            job(4, "München", &["python"]),
+            OpenJob {
+                valid_through: now() - Duration::seconds(1),
+                ..job(5, "Berlin", &["rust"])
+            },
+        ])
+    }
+
+    #[test]
+    fn lists_open_jobs_newest_first_and_leaves_expired_ones_out() {
+        let found = run(&sample(), &JobFilter::default(), Sort::Newest, None);
+        assert_eq!(found.ids, vec![1, 2, 3, 4]);
+        assert_eq!(found.total, 4);
+    }
+
+    #[test]
+    fn facets_count_each_option_with_the_other_filters_applied() {
+        let filter = JobFilter {
+            technologies: vec![Slug::parse("rust").unwrap()],
+            cities: vec!["Berlin".to_owned()],
+            ..JobFilter::default()
+        };
+        let found = run(&sample(), &filter, Sort::Newest, None);
+        assert_eq!(found.ids, vec![1, 2]);
+        // Technologies among Berlin jobs; cities among Rust jobs.
+        assert_eq!(
+            found.facets.technologies,
+            vec![("rust".to_owned(), 2), ("go".to_owned(), 1)]
+        );
+        assert_eq!(found.facets.cities, vec![("Berlin".to_owned(), 2)]);
+        assert_eq!(found.facets.seniority, vec![("mid".to_owned(), 2)]);
+        assert_eq!(found.facets.salary, vec![(55_000, 0), (60_000, 0)]);
+        assert_eq!(found.facets.posted, vec![(1, 2), (7, 2), (30, 2)]);
+    }
+
+    #[test]
+    fn orders_by_salary_and_by_rank_then_newest() {
+        let catalog = sample();
+        let by_salary = run(&catalog, &JobFilter::default(), Sort::Salary, None);
+        assert_eq!(by_salary.ids, vec![4, 3, 2, 1]);
+
+        let text = TextMatches {
+            matches: vec![(1, 0.1), (3, 0.5), (4, 0.1), (99, 1.0)],
+        };
+        let filter = JobFilter {
+            query: Some("words".to_owned()),
+            ..JobFilter::default()
+        };
+        let ranked = run(&catalog, &filter, Sort::Relevance, Some(&text));
+        assert_eq!(ranked.ids, vec![3, 1, 4], "unknown id 99 is not open");
+        assert_eq!(ranked.total, 3);
+        let newest = run(&catalog, &filter, Sort::Newest, Some(&text));
+        assert_eq!(newest.ids, vec![1, 3, 4]);
+    }
+
+    #[test]
+    fn pages_do_not_overlap_for_any_order() {
+        let jobs: Vec<OpenJob> = (1..=45).map(|id| job(id, "Köln", &["rust"])).collect();
+        let catalog = Catalog::build(jobs);
+        let text = TextMatches {
+            matches: (1..=45).map(|id| (id, (id % 3) as f32)).collect(),
+        };
+        for sort in [Sort::Newest, Sort::Salary, Sort::Relevance] {
+            let filter = JobFilter {
+                query: (sort == Sort::Relevance).then(|| "rust".to_owned()),
+                ..JobFilter::default()
+            };
+            let mut seen = Vec::new();
+            for page in 0..3 {
+                let found = catalog.search(
+                    &CatalogQuery {
+                        filter: &filter,
+                        company_id: None,
+                        text: filter.query.as_ref().map(|_| &text),
+                        sort,
+                        offset: page * 20,
+                        limit: 20,
+                        salary_steps: &[],
+                    },
+                    now(),
+                );
+                assert_eq!(found.total, 45);
+                let query = CatalogQuery {
+                    filter: &filter,
+                    company_id: None,
+                    text: filter.query.as_ref().map(|_| &text),
+                    sort,
+                    offset: page * 20,
+                    limit: 20,
+                    salary_steps: &[],
+                };
+                assert_eq!(
+                    catalog.page(&query, now()),
+                    found.ids,
+                    "{sort:?} page {page}"
+                );
+                seen.extend(found.ids);
+            }
+            let mut unique = seen.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!((seen.len(), unique.len()), (45, 45), "{sort:?}");
+        }
+    }
+
+    #[test]
+    fn changes_replace_jobs_and_drop_unpublished_ones() {
+        let catalog = sample();
+        let changed = catalog.with_changes(&[1, 3, 7], vec![job(7, "Leipzig", &["elixir"])]);
+        let found = run(&changed, &JobFilter::default(), Sort::Newest, None);
+        assert_eq!(found.ids, vec![2, 4, 7]);
+        let tally = changed.tally(now());
+        assert_eq!(tally.open_jobs, 3);
+        assert!(tally.cities.contains(&("Leipzig".to_owned(), 1)));
+        assert!(
+            tally
+                .technology_cities
+                .contains(&("elixir".to_owned(), "Leipzig".to_owned(), 1))
+        );
+    }
+
+    #[test]
+    fn an_unknown_company_matches_nothing() {
+        let filter = JobFilter {
+            company: Some(Slug::parse("nobody").unwrap()),
+            ..JobFilter::default()
+        };
+        assert_eq!(run(&sample(), &filter, Sort::Newest, None).total, 0);
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn full_pass_timing() {
+        let now = Utc::now();
+        let cities = ["Berlin", "Hamburg", "München", "Köln", "Leipzig"];
+        let techs = ["rust", "go", "python", "java", "kotlin", "react", "sql"];
+        let jobs: Vec<OpenJob> = (0..900_000i64)
+            .map(|id| OpenJob {
+                id,
+                posted_at: now - chrono::Duration::minutes(id),
+                valid_through: now + chrono::Duration::days(30),
+                salary_eur_year: Some(40_000 + (id % 80) as i32 * 1000),
+                company_id: id % 2500,
+                city: Some(cities[(id % 5) as usize].to_owned()),
+                remote: RemotePolicy::ALL[(id % 3) as usize],
+                seniority: Seniority::ALL[(id % 4) as usize],
+                employment: EmploymentType::ALL[(id % 4) as usize],
+                technology_slugs: vec![
+                    techs[(id % 7) as usize].to_owned(),
+                    techs[(id % 5) as usize].to_owned(),
+                ],
+            })
+            .collect();
+        let catalog = Catalog::build(jobs);
+        let filter = JobFilter::default();
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let r = catalog.search(
+                &CatalogQuery {
+                    filter: &filter,
+                    company_id: None,
+                    text: None,
+                    sort: Sort::Newest,
+                    offset: 0,
+                    limit: 20,
+                    salary_steps: &crate::domain::filter::SALARY_STEPS,
+                },
+                now,
+            );
+            let t2 = std::time::Instant::now();
+            let tally = catalog.tally(now);
+            eprintln!(
+                "search {:?} tally {:?} total {} {}",
+                t2 - t,
+                t2.elapsed(),
+                r.total,
+                tally.open_jobs
+            );
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! What the in-memory catalog of open jobs reads: the compact rows, and the jobs that
+//! match search words.
+
+use super::RepoResult;
+use crate::catalog::{OpenJob, TextMatches};
+use crate::db::schema::{jobs, technologies};
+use crate::domain::job::{EmploymentType, JobStatus, RemotePolicy, Seniority};
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Float, Text};
+use std::collections::HashMap;
+
+type CatalogRow = (
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<i32>,
+    i64,
+    Option<String>,
+    String,
+    String,
+    String,
+    Vec<Option<String>>,
+);
+
+fn open_job(row: CatalogRow) -> RepoResult<OpenJob> {
+    let (
+        id,
+        posted_at,
+        valid_through,
+        salary,
+        company_id,
+        city,
+        remote,
+        seniority,
+        employment,
+        technologies,
+    ) = row;
+    Ok(OpenJob {
+        id,
+        posted_at,
+        valid_through,
+        salary_eur_year: salary,
+        company_id,
+        city,
+        remote: RemotePolicy::parse(&remote)?,
+        seniority: Seniority::parse(&seniority)?,
+        employment: EmploymentType::parse(&employment)?,
+        technology_slugs: technologies.into_iter().flatten().collect(),
+    })
+}
+
+macro_rules! catalog_columns {
+    () => {
+        (
+            jobs::id,
+            jobs::posted_at,
+            jobs::valid_through,
+            jobs::salary_eur_year,
+            jobs::company_id,
+            jobs::city,
+            jobs::remote_policy,
+            jobs::seniority,
+            jobs::employment_type,
+            jobs::technology_slugs,
+        )
+    };
+}
+
+/// Up to `limit` published jobs open at `now` with ids above `after`, by id: every open
+/// job, read in chunks.
+pub fn load_open_after(
+    conn: &mut PgConnection,
+    after: i64,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> RepoResult<Vec<OpenJob>> {
+    let rows: Vec<CatalogRow> = jobs::table
+        .filter(jobs::id.gt(after))
+        .filter(jobs::status.eq(JobStatus::Published.as_str()))
+        .filter(jobs::valid_through.gt(now))
+        .order(jobs::id.asc())
+        .limit(limit)
+        .select(catalog_columns!())
+        .load(conn)?;
+    rows.into_iter().map(open_job).collect()
+}
+
+/// Those of `ids` that are published and open at `now`.
+pub fn load_open_by_ids(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> RepoResult<Vec<OpenJob>> {
+    let rows: Vec<CatalogRow> = jobs::table
+        .filter(jobs::id.eq_any(ids))
+        .filter(jobs::status.eq(JobStatus::Published.as_str()))
+        .filter(jobs::valid_through.gt(now))
+        .select(catalog_columns!())
+        .load(conn)?;
+    rows.into_iter().map(open_job).collect()
+}
+
+/// Published jobs whose search document matches `query` (web-search syntax), with their
+/// rank (title words weigh most, then technologies and company, then place, then the
+/// description); only among `among` when given.
+pub fn text_matches(
+    conn: &mut PgConnection,
+    query: &str,
+    among: Option<&[i64]>,
+) -> diesel::QueryResult<TextMatches> {
+    let matching =
+        sql::<Bool>("jobs.search_document @@ websearch_to_tsquery('simple', jobboard_search_text(")
+            .bind::<Text, _>(query.to_owned())
+            .sql("))");
+    let rank = sql::<Float>(
+        "ts_rank(jobs.search_document, websearch_to_tsquery('simple', jobboard_search_text(",
+    )
+    .bind::<Text, _>(query.to_owned())
+    .sql(")))");
+    let mut select = jobs::table
+        .filter(jobs::status.eq(JobStatus::Published.as_str()))
+        .filter(matching)
+        .select((jobs::id, rank))
+        .into_boxed();
+    if let Some(ids) = among {
+        select = select.filter(jobs::id.eq_any(ids.to_vec()));
+    }
+    Ok(TextMatches {
+        matches: select.load(conn)?,
+    })
+}
+
+/// Every technology's name by slug.
+pub fn technology_names(conn: &mut PgConnection) -> RepoResult<HashMap<String, String>> {
+    Ok(technologies::table
+        .select((technologies::slug, technologies::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}

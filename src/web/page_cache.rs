@@ -1,0 +1,170 @@
+//! A micro-cache of rendered pages: a popular page is rendered once and then served
+//! from memory for up to a second, as long as no job changed meanwhile. Crawlers and
+//! busy listings hit the same few URLs; this turns their repeats into a hash lookup.
+//!
+//! Only anonymous GET requests and complete 200 responses with an ETag (from
+//! `conditional_get`) are kept, so validators, 304s and compression still apply.
+
+use crate::app::AppState;
+use actix_web::HttpResponse;
+use actix_web::body::{BoxBody, MessageBody, to_bytes};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, Data};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a page is served from memory at most. Jobs changing end it at once; other
+/// content (articles, companies) may show up to this late.
+const PAGE_TTL: Duration = Duration::from_secs(1);
+const MAX_PAGES: usize = 2_000;
+const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Larger pages are not worth a slot.
+const MAX_PAGE_BYTES: usize = 512 * 1024;
+
+struct CachedPage {
+    at: Instant,
+    catalog_version: u64,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+#[derive(Default)]
+pub struct PageCache {
+    pages: Mutex<(HashMap<String, CachedPage>, usize)>,
+}
+
+impl PageCache {
+    fn get(&self, key: &str, catalog_version: u64) -> Option<(HeaderMap, Bytes)> {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let page = pages.0.get(key)?;
+        (page.catalog_version == catalog_version && page.at.elapsed() < PAGE_TTL)
+            .then(|| (page.headers.clone(), page.body.clone()))
+    }
+
+    fn put(&self, key: String, catalog_version: u64, headers: HeaderMap, body: Bytes) {
+        let mut guard = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let (pages, bytes) = &mut *guard;
+        if pages.len() >= MAX_PAGES || *bytes + body.len() > MAX_BYTES {
+            pages.retain(|_, p| p.catalog_version == catalog_version && p.at.elapsed() < PAGE_TTL);
+            *bytes = pages.values().map(|p| p.body.len()).sum();
+            if pages.len() >= MAX_PAGES || *bytes + body.len() > MAX_BYTES {
+                return;
+            }
+        }
+        *bytes += body.len();
+        if let Some(old) = pages.insert(
+            key,
+            CachedPage {
+                at: Instant::now(),
+                catalog_version,
+                headers,
+                body,
+            },
+        ) {
+            *bytes -= old.body.len();
+        }
+    }
+}
+
+/// Whether a request may be answered from, and its response stored in, the cache.
+fn cacheable_request(req: &ServiceRequest) -> bool {
+    req.method() == Method::GET
+        && !req.path().starts_with("/static/")
+        && !req.headers().contains_key(header::COOKIE)
+        && !req.headers().contains_key(header::AUTHORIZATION)
+}
+
+fn cacheable_response(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::ETAG)
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store") || v.contains("private"))
+}
+
+/// Serves repeated page requests from [`PageCache`]; see the module documentation.
+pub async fn page_cache(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    // Date validators alone are left to `conditional_get`, which reads Last-Modified.
+    let dated = if_none_match.is_none() && req.headers().contains_key(header::IF_MODIFIED_SINCE);
+    if !cacheable_request(&req) || dated {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    }
+    let key = match req.query_string() {
+        "" => req.path().to_owned(),
+        query => format!("{}?{query}", req.path()),
+    };
+    let version = state.catalog.version();
+    if let Some((headers, body)) = state.pages.get(&key, version) {
+        return Ok(req.into_response(replay(headers, body, if_none_match.as_deref())));
+    }
+    let response = next.call(req).await?;
+    if if_none_match.is_some()
+        || response.status() != StatusCode::OK
+        || !cacheable_response(response.headers())
+    {
+        return Ok(response.map_into_boxed_body());
+    }
+    let (request, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body).await else {
+        return Err(actix_web::error::ErrorInternalServerError(
+            "response body could not be read",
+        ));
+    };
+    if bytes.len() <= MAX_PAGE_BYTES {
+        state
+            .pages
+            .put(key, version, head.headers().clone(), bytes.clone());
+    }
+    Ok(ServiceResponse::new(
+        request,
+        head.set_body(bytes).map_into_boxed_body(),
+    ))
+}
+
+/// The cached response, or 304 when the client holds it already.
+fn replay(headers: HeaderMap, body: Bytes, if_none_match: Option<&str>) -> HttpResponse {
+    let etag = headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .trim_start_matches("W/")
+        .to_owned();
+    let fresh = if_none_match.is_some_and(|tags| {
+        tags.split(',')
+            .any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag)
+    });
+    let mut response = if fresh {
+        HttpResponse::NotModified().finish()
+    } else {
+        HttpResponse::Ok().body(body)
+    };
+    for (name, value) in &headers {
+        if !fresh || [header::ETAG, header::LAST_MODIFIED, header::CACHE_CONTROL].contains(name) {
+            response.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    response
+}
