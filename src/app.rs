@@ -57,7 +57,7 @@ impl Application {
             static_dir: settings.static_dir.clone(),
             catalog: LiveCatalog::start(settings.database_url.expose().to_owned()),
             board_counts: SharedBoardCounts::default(),
-            pages: PageCache::default(),
+            pages: PageCache::new(settings.page_cache),
         });
         let shared_state = state.clone();
         let server = HttpServer::new(move || {

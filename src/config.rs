@@ -56,6 +56,9 @@ pub struct Settings {
     /// How long a request waits for a database connection before the site answers 503.
     pub db_acquire_timeout: Duration,
     pub static_dir: PathBuf,
+    /// Whether rendered pages are kept for a second (see `web::page_cache`); off only to
+    /// measure what rendering costs.
+    pub page_cache: bool,
     /// True when the development secret stands in for `SECRET_KEY`; start-up warns.
     pub uses_dev_secret: bool,
 }
@@ -149,6 +152,17 @@ impl Settings {
             },
         };
 
+        let page_cache = match var("PAGE_CACHE").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "PAGE_CACHE",
+                    message: format!("'{other}' is neither on nor off"),
+                });
+            }
+        };
+
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
             return Err(ConfigError {
@@ -175,6 +189,7 @@ impl Settings {
             db_pool_size,
             db_acquire_timeout: Duration::from_millis(1500),
             static_dir: var("STATIC_DIR").map_or_else(|| PathBuf::from("static"), PathBuf::from),
+            page_cache,
             uses_dev_secret,
         })
     }
@@ -282,6 +297,10 @@ mod tests {
         assert_eq!(
             settings(&[("DB_POOL_SIZE", "0")]).unwrap_err().variable,
             "DB_POOL_SIZE"
+        );
+        assert_eq!(
+            settings(&[("PAGE_CACHE", "maybe")]).unwrap_err().variable,
+            "PAGE_CACHE"
         );
         assert_eq!(
             settings(&[("DATABASE_URL", "mysql://x")])

@@ -18,6 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
 
 /// The channel the trigger notifies on; payloads are job ids or `sync:<n>`.
 pub const CHANNEL: &str = "jobboard_jobs";
@@ -56,6 +57,8 @@ pub struct LiveCatalog {
     /// Technology names by slug, read with every load and change.
     technology_names: RwLock<Arc<HashMap<String, String>>>,
     counts: Mutex<HashMap<CountsKey, SharedCounts>>,
+    /// Text searches under way, by words: latecomers wait for the same result.
+    text_flights: Mutex<HashMap<String, Arc<OnceCell<Arc<TextMatches>>>>>,
 }
 
 /// What a search's total and facets depend on, besides the catalog and the time.
@@ -98,6 +101,7 @@ impl LiveCatalog {
             tally: Mutex::new(None),
             technology_names: RwLock::new(Arc::default()),
             counts: Mutex::new(HashMap::new()),
+            text_flights: Mutex::new(HashMap::new()),
         });
         let weak = Arc::downgrade(&live);
         let spawned = std::thread::Builder::new()
@@ -114,12 +118,14 @@ impl LiveCatalog {
         self.current.read().ok().and_then(|c| c.clone())
     }
 
-    /// Runs `search` on the current catalog: `limit` ids from the search's page offset, the exact total and the
+    /// Runs `search` on the current catalog, with `text` the matches of its words (see
+    /// [`Self::text_matches`]): `limit` ids from the search's page offset, the exact total and the
     /// facets. Search words are matched by PostgreSQL through `conn` (or the cache).
     pub fn search(
         &self,
         conn: &mut PgConnection,
         search: &JobSearch,
+        text: Option<Arc<TextMatches>>,
         limit: usize,
         salary_steps: &[u32],
         now: DateTime<Utc>,
@@ -132,17 +138,11 @@ impl LiveCatalog {
             Some(slug) => repo::companies::id_by_slug(conn, slug)?,
             None => None,
         };
-        let text = match &filter.query {
-            None => None,
-            Some(words) => Some(match self.cached_text(words) {
-                Ok(matches) => matches,
-                Err(epoch) => {
-                    let matches = Arc::new(repo::catalog::text_matches(conn, words, None)?);
-                    self.remember_text(words, matches.clone(), epoch);
-                    matches
-                }
-            }),
-        };
+        if filter.query.is_some() && text.is_none() {
+            return Err(RepoError::InvalidRow(
+                "a search with words needs their text matches".into(),
+            ));
+        }
         let query = CatalogQuery {
             filter,
             company_id,
@@ -236,9 +236,40 @@ impl LiveCatalog {
         Some(tally)
     }
 
+    /// The jobs matching search words: cached, or found by `load` (PostgreSQL) and
+    /// cached. Concurrent requests for the same words share one `load`; the others
+    /// wait without holding a database connection.
+    pub async fn text_matches<E, F, Fut>(&self, words: &str, load: F) -> Result<Arc<TextMatches>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<TextMatches, E>>,
+    {
+        let epoch = match self.cached_text(words) {
+            Ok(matches) => return Ok(matches),
+            Err(epoch) => epoch,
+        };
+        let flight = {
+            let mut flights = self.text_flights.lock().unwrap_or_else(|e| e.into_inner());
+            flights.entry(words.to_owned()).or_default().clone()
+        };
+        let result = flight
+            .get_or_try_init(|| async {
+                let matches = Arc::new(load().await?);
+                self.remember_text(words, matches.clone(), epoch);
+                Ok(matches)
+            })
+            .await
+            .cloned();
+        let mut flights = self.text_flights.lock().unwrap_or_else(|e| e.into_inner());
+        if flights.get(words).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            flights.remove(words);
+        }
+        result
+    }
+
     /// Cached matches for search words, and the epoch to hand back to
     /// [`Self::remember_text`] when they are not cached.
-    pub fn cached_text(&self, query: &str) -> Result<Arc<TextMatches>, u64> {
+    fn cached_text(&self, query: &str) -> Result<Arc<TextMatches>, u64> {
         let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
         cache.uses += 1;
         let uses = cache.uses;
@@ -252,7 +283,7 @@ impl LiveCatalog {
     }
 
     /// Stores matches computed since `epoch`, unless jobs changed meanwhile.
-    pub fn remember_text(&self, query: &str, matches: Arc<TextMatches>, epoch: u64) {
+    fn remember_text(&self, query: &str, matches: Arc<TextMatches>, epoch: u64) {
         let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
         if cache.epoch != epoch || matches.matches.len() > TEXT_CACHE_MATCHES / 4 {
             return;

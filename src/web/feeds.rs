@@ -46,8 +46,9 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
         ..search.clone()
     };
     let catalog = state.catalog.clone();
+    let text = super::jobs::text_matches(&state, &search.filter).await?;
     let (jobs, last_change, technologies) = with_conn(&state.pool, move |conn| {
-        let found = catalog.search(conn, &newest, FEED_ENTRIES as usize, &[], now)?;
+        let found = catalog.search(conn, &newest, text, FEED_ENTRIES as usize, &[], now)?;
         Ok((
             repo::jobs::summaries_in_order(conn, &found.ids)?,
             repo::seo::last_change(conn, now)?,

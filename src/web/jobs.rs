@@ -4,7 +4,7 @@ use super::board::{BoardCounts, board_counts};
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
 use crate::app::AppState;
-use crate::catalog::FacetCounts;
+use crate::catalog::{FacetCounts, TextMatches};
 use crate::domain::filter::{
     JobFilter, JobSearch, PAGE_SIZE, POSTED_WITHIN_DAYS, Pagination, SALARY_STEPS, Sort,
 };
@@ -23,6 +23,7 @@ use crate::views::structured_data;
 use crate::views::{ChipView, Crumb, JobCardView, Layout, Nav, pagination_links};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
+use std::sync::Arc;
 
 /// Where a listing lives and how it presents itself: the ad-hoc `/jobs` search, or a
 /// landing page with its own URL.
@@ -91,8 +92,16 @@ pub async fn render_listing(
     let counts = board_counts(state).await?;
     let cities = &counts.cities;
     let catalog = state.catalog.clone();
+    let text = text_matches(state, &search.filter).await?;
     let (found, jobs, technologies, last_change) = with_conn(&state.pool, move |conn| {
-        let found = catalog.search(conn, &for_catalog, PAGE_SIZE as usize, &SALARY_STEPS, now)?;
+        let found = catalog.search(
+            conn,
+            &for_catalog,
+            text,
+            PAGE_SIZE as usize,
+            &SALARY_STEPS,
+            now,
+        )?;
         let jobs = repo::jobs::summaries_in_order(conn, &found.ids)?;
         Ok((
             found,
@@ -255,6 +264,31 @@ pub async fn render_listing(
         layout,
     };
     html_modified(&page, last_change)
+}
+
+/// The jobs matching the search words, when there are any. Concurrent requests for the
+/// same words share one database query.
+pub async fn text_matches(
+    state: &AppState,
+    filter: &JobFilter,
+) -> Result<Option<Arc<TextMatches>>, WebError> {
+    let Some(words) = filter.query.clone() else {
+        return Ok(None);
+    };
+    let pool = state.pool.clone();
+    let matches = state
+        .catalog
+        .text_matches(&words, || {
+            let words = words.clone();
+            async move {
+                with_conn(&pool, move |conn| {
+                    Ok(repo::catalog::text_matches(conn, &words, None)?)
+                })
+                .await
+            }
+        })
+        .await?;
+    Ok(Some(matches))
 }
 
 /// For an empty result: technologies that do have jobs where the search looked (in its

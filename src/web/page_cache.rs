@@ -1,6 +1,8 @@
 //! A micro-cache of rendered pages: a popular page is rendered once and then served
 //! from memory for up to a second, as long as no job changed meanwhile. Crawlers and
 //! busy listings hit the same few URLs; this turns their repeats into a hash lookup.
+//! A request arriving while another renders an out-of-date page anew gets the previous
+//! version, so a change costs one rendering, not one per waiting visitor.
 //!
 //! Only anonymous GET requests and complete 200 responses with an ETag (from
 //! `conditional_get`) are kept, so validators, 304s and compression still apply.
@@ -17,9 +19,15 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How long a page is served from memory at most. Jobs changing end it at once; other
+/// How long a page is served from memory as it is. Jobs changing end it at once; other
 /// content (articles, companies) may show up to this late.
 const PAGE_TTL: Duration = Duration::from_secs(1);
+/// Once a page is out of date, the next request renders it anew; requests arriving
+/// meanwhile get the previous version rather than all rendering it at once (the burst
+/// every busy page would see each second). Past this age nothing old is served.
+const MAX_STALE: Duration = Duration::from_secs(10);
+/// A refresh that has not finished after this long (its request failed) is retried.
+const REFRESH_TIMEOUT: Duration = Duration::from_secs(2);
 const MAX_PAGES: usize = 2_000;
 const MAX_BYTES: usize = 64 * 1024 * 1024;
 /// Larger pages are not worth a slot.
@@ -27,29 +35,50 @@ const MAX_PAGE_BYTES: usize = 512 * 1024;
 
 struct CachedPage {
     at: Instant,
+    /// When a request set out to render this page anew, if one is under way.
+    refreshing_since: Option<Instant>,
     catalog_version: u64,
     headers: HeaderMap,
     body: Bytes,
 }
 
-#[derive(Default)]
 pub struct PageCache {
+    enabled: bool,
     pages: Mutex<(HashMap<String, CachedPage>, usize)>,
 }
 
 impl PageCache {
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            pages: Mutex::default(),
+        }
+    }
+
+    /// The page to serve for `key`, or `None` when this request should render it (it is
+    /// missing, too old, or out of date and nobody is rendering it yet).
     fn get(&self, key: &str, catalog_version: u64) -> Option<(HeaderMap, Bytes)> {
-        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        let page = pages.0.get(key)?;
-        (page.catalog_version == catalog_version && page.at.elapsed() < PAGE_TTL)
-            .then(|| (page.headers.clone(), page.body.clone()))
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let page = pages.0.get_mut(key)?;
+        let age = page.at.elapsed();
+        let current = page.catalog_version == catalog_version && age < PAGE_TTL;
+        if !current {
+            let refreshing = page
+                .refreshing_since
+                .is_some_and(|since| since.elapsed() < REFRESH_TIMEOUT);
+            if !refreshing || age >= MAX_STALE {
+                page.refreshing_since = Some(Instant::now());
+                return None;
+            }
+        }
+        Some((page.headers.clone(), page.body.clone()))
     }
 
     fn put(&self, key: String, catalog_version: u64, headers: HeaderMap, body: Bytes) {
         let mut guard = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         let (pages, bytes) = &mut *guard;
         if pages.len() >= MAX_PAGES || *bytes + body.len() > MAX_BYTES {
-            pages.retain(|_, p| p.catalog_version == catalog_version && p.at.elapsed() < PAGE_TTL);
+            pages.retain(|_, p| p.catalog_version == catalog_version && p.at.elapsed() < MAX_STALE);
             *bytes = pages.values().map(|p| p.body.len()).sum();
             if pages.len() >= MAX_PAGES || *bytes + body.len() > MAX_BYTES {
                 return;
@@ -60,6 +89,7 @@ impl PageCache {
             key,
             CachedPage {
                 at: Instant::now(),
+                refreshing_since: None,
                 catalog_version,
                 headers,
                 body,
@@ -105,7 +135,7 @@ pub async fn page_cache(
         .map(str::to_owned);
     // Date validators alone are left to `conditional_get`, which reads Last-Modified.
     let dated = if_none_match.is_none() && req.headers().contains_key(header::IF_MODIFIED_SINCE);
-    if !cacheable_request(&req) || dated {
+    if !state.pages.enabled || !cacheable_request(&req) || dated {
         return next
             .call(req)
             .await
