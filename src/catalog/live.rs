@@ -41,6 +41,10 @@ const TEXT_CACHE_MATCHES: usize = 3_000_000;
 /// time matters only for jobs expiring and "posted within" windows moving on.
 const COUNTS_TTL: Duration = Duration::from_secs(1);
 const COUNTS_ENTRIES: usize = 4_096;
+/// Out-of-date counts are used only while someone recounts, and never past this age.
+const COUNTS_MAX_STALE: Duration = Duration::from_secs(10);
+/// A recount that has not finished after this long (its request failed) is retried.
+const RECOUNT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Board-wide tallies are shared for this long when nothing changed.
 const TALLY_TTL: Duration = Duration::from_secs(1);
 
@@ -75,6 +79,8 @@ struct SharedCounts {
     /// pointer still identifies the snapshot (its allocation outlives it).
     catalog: Weak<Catalog>,
     at: Instant,
+    /// When a request set out to count anew, if one is under way.
+    recounting_since: Option<Instant>,
     total: i64,
     facets: FacetCounts,
 }
@@ -171,21 +177,31 @@ impl LiveCatalog {
         Ok(found)
     }
 
+    /// Shared counts for `key`, or `None` when this request should count (nothing is
+    /// shared, or it is out of date and nobody is recounting). While one request
+    /// recounts, the others keep using the previous figures instead of all counting.
     fn shared_counts(&self, key: &CountsKey, catalog: &Arc<Catalog>) -> Option<(i64, FacetCounts)> {
-        let counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        let shared = counts.get(key)?;
-        (std::ptr::eq(shared.catalog.as_ptr(), Arc::as_ptr(catalog))
-            && shared.at.elapsed() < COUNTS_TTL)
-            .then(|| (shared.total, shared.facets.clone()))
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let shared = counts.get_mut(key)?;
+        let age = shared.at.elapsed();
+        let current =
+            std::ptr::eq(shared.catalog.as_ptr(), Arc::as_ptr(catalog)) && age < COUNTS_TTL;
+        if !current {
+            let recounting = shared
+                .recounting_since
+                .is_some_and(|since| since.elapsed() < RECOUNT_TIMEOUT);
+            if !recounting || age >= COUNTS_MAX_STALE {
+                shared.recounting_since = Some(Instant::now());
+                return None;
+            }
+        }
+        Some((shared.total, shared.facets.clone()))
     }
 
     fn share_counts(&self, key: CountsKey, catalog: &Arc<Catalog>, found: &CatalogResult) {
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
         if counts.len() >= COUNTS_ENTRIES {
-            counts.retain(|_, shared| {
-                std::ptr::eq(shared.catalog.as_ptr(), Arc::as_ptr(catalog))
-                    && shared.at.elapsed() < COUNTS_TTL
-            });
+            counts.retain(|_, shared| shared.at.elapsed() < COUNTS_MAX_STALE);
             if counts.len() >= COUNTS_ENTRIES {
                 counts.clear();
             }
@@ -195,6 +211,7 @@ impl LiveCatalog {
             SharedCounts {
                 catalog: Arc::downgrade(catalog),
                 at: Instant::now(),
+                recounting_since: None,
                 total: found.total,
                 facets: found.facets.clone(),
             },

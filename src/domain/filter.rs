@@ -10,8 +10,6 @@ pub const PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE: u32 = 10_000;
 /// Longest accepted value of any one parameter; longer input is someone probing.
 pub const MAX_PARAM_LEN: usize = 200;
-/// Counting stops here: "10,000+" is as useful as an exact figure and far cheaper.
-pub const COUNT_CAP: i64 = 10_000;
 
 /// Values one multi-valued parameter may carry; more is someone probing.
 pub const MAX_VALUES: usize = 10;
@@ -283,18 +281,14 @@ fn field_name(key: &str) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pagination {
     pub page: u32,
-    /// Matching jobs, counted up to [`COUNT_CAP`] + 1.
+    /// Matching jobs, exactly.
     pub total: i64,
 }
 
 impl Pagination {
     pub fn last_page(&self) -> u32 {
-        let pages = (self.total.min(COUNT_CAP) + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE);
-        u32::try_from(pages.max(1)).unwrap_or(MAX_PAGE)
-    }
-
-    pub fn is_capped(&self) -> bool {
-        self.total > COUNT_CAP
+        let pages = (self.total + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE);
+        u32::try_from(pages.clamp(1, i64::from(MAX_PAGE))).unwrap_or(MAX_PAGE)
     }
 
     pub fn is_past_end(&self) -> bool {
@@ -536,12 +530,12 @@ mod tests {
     }
 
     #[test]
-    fn counts_past_the_cap_are_marked() {
+    fn pages_stop_at_the_deepest_page_allowed() {
         let p = Pagination {
             page: 1,
-            total: COUNT_CAP + 1,
+            total: 893_168,
         };
-        assert!(p.is_capped());
-        assert_eq!(p.last_page(), 500);
+        assert_eq!(p.last_page(), MAX_PAGE);
+        assert_eq!(Pagination { page: 1, total: 41 }.last_page(), 3);
     }
 }

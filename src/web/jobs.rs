@@ -455,13 +455,7 @@ pub fn heading_for(filter: &JobFilter, names: &TechnologyNames<'_>) -> String {
 }
 
 fn count_sentence(pagination: &Pagination, noun: &str) -> String {
-    let n =
-        u32::try_from(pagination.total.min(crate::domain::filter::COUNT_CAP)).unwrap_or(u32::MAX);
-    let count = if pagination.is_capped() {
-        format!("{}+", group_thousands(n))
-    } else {
-        group_thousands(n)
-    };
+    let count = group_thousands(u32::try_from(pagination.total).unwrap_or(u32::MAX));
     if noun == "open jobs" {
         match pagination.total {
             0 => "No open jobs".to_owned(),

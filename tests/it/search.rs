@@ -245,3 +245,80 @@ async fn a_renamed_company_is_found_under_its_new_name() {
 
     page.assert_contains(">Renamed Role</a>");
 }
+
+/// A GET that does not wait for the catalog first, unlike `TestApp::get`: what a visitor
+/// sees right after a change.
+async fn visitor_sees(app: &TestApp, path: &str, text: &str) -> bool {
+    let mut response = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .expect("GET");
+    let body = response.body().limit(10 * 1024 * 1024).await.expect("body");
+    String::from_utf8_lossy(&body).contains(text)
+}
+
+/// Polls `path` until `text` is (or is no longer) on it; the time it took.
+async fn time_until(app: &TestApp, path: &str, text: &str, present: bool) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    while visitor_sees(app, path, text).await != present {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{text:?} still {} on {path} after 5 s",
+            if present { "missing" } else { "shown" }
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    started.elapsed()
+}
+
+#[actix_web::test]
+async fn a_published_job_shows_and_a_closed_one_leaves_within_a_second() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(
+        JobBuilder::new("Steady Rust Engineer")
+            .slug("steady-rust")
+            .technologies(&["rust"]),
+    );
+    app.get("/jobs")
+        .await
+        .assert_contains("Steady Rust Engineer");
+    // Warm every cache on the way: pages, counts and the text search.
+    app.get("/jobs?q=rust").await;
+    assert_eq!(app.get("/technologies/rust").await.status, 200);
+
+    // Changes made elsewhere (another instance, an editor), not through this app.
+    let mut elsewhere = app.db.connect();
+    jobboard::repo::jobs::insert(
+        &mut elsewhere,
+        &JobBuilder::new("Brand New Rust Engineer")
+            .slug("brand-new-rust")
+            .technologies(&["rust"])
+            .build(),
+    )
+    .unwrap();
+    for path in ["/jobs", "/jobs?q=rust", "/technologies/rust"] {
+        let took = time_until(&app, path, "Brand New Rust Engineer", true).await;
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "{path}: shown after {took:?}"
+        );
+    }
+
+    jobboard::repo::jobs::set_status(
+        &mut elsewhere,
+        &jobboard::domain::slug::Slug::parse("steady-rust").unwrap(),
+        jobboard::domain::job::JobStatus::Closed,
+    )
+    .unwrap();
+    for path in ["/jobs", "/jobs?q=rust", "/technologies/rust"] {
+        let took = time_until(&app, path, "Steady Rust Engineer", false).await;
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "{path}: still shown after {took:?}"
+        );
+    }
+    assert!(visitor_sees(&app, "/jobs", "1 open job").await);
+}
