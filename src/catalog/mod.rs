@@ -13,6 +13,7 @@ use crate::domain::job::{EmploymentType, RemotePolicy, Seniority};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// One published job as the catalog receives it.
 #[derive(Debug, Clone)]
@@ -110,7 +111,8 @@ struct Entry {
     employment: EmploymentType,
 }
 
-/// Interned values, shared from one catalog to the next (they only grow).
+/// Interned values. They only grow, so one catalog hands them on to the next and they
+/// are copied only when a change brings a new value.
 #[derive(Debug, Clone, Default)]
 struct Dictionary {
     /// City names; index 0 stands for "no city".
@@ -118,23 +120,26 @@ struct Dictionary {
     city_index: HashMap<String, u16>,
     technologies: Vec<String>,
     technology_index: HashMap<String, u16>,
-    /// Distinct technology combinations, each sorted.
-    technology_sets: Vec<Box<[u16]>>,
-    technology_set_index: HashMap<Box<[u16]>, u32>,
+    /// Every distinct combination of technologies (there are as many as a third of the
+    /// jobs), sorted and back to back: set `i` is the members from `set_starts[i]` to
+    /// `set_starts[i + 1]`.
+    set_members: Vec<u16>,
+    set_starts: Vec<u32>,
+    set_index: HashMap<Box<[u16]>, u32>,
 }
 
 /// Builds a catalog from jobs handed over in chunks, so that a million of them never
 /// sit in memory as full rows at once.
 pub struct CatalogBuilder {
     entries: Vec<Entry>,
-    dictionary: Dictionary,
+    dictionary: Arc<Dictionary>,
 }
 
 impl Default for CatalogBuilder {
     fn default() -> Self {
         Self {
             entries: Vec::new(),
-            dictionary: Dictionary::new(),
+            dictionary: Arc::new(Dictionary::new()),
         }
     }
 }
@@ -143,7 +148,7 @@ impl CatalogBuilder {
     pub fn add(&mut self, jobs: Vec<OpenJob>) {
         self.entries.reserve(jobs.len());
         for job in jobs {
-            let entry = self.dictionary.entry(job);
+            let entry = Dictionary::entry(&mut self.dictionary, job);
             self.entries.push(entry);
         }
     }
@@ -155,15 +160,27 @@ impl CatalogBuilder {
 }
 
 impl Dictionary {
-    fn entry(&mut self, job: OpenJob) -> Entry {
+    /// The compact entry for `job`, interning its city and technologies (copying the
+    /// dictionary first if another catalog shares it and a value is new).
+    fn entry(dictionary: &mut Arc<Self>, job: OpenJob) -> Entry {
+        let known = dictionary
+            .find_set(&job.technology_slugs)
+            .zip(dictionary.find_city(job.city.as_deref()));
+        let (technology_set, city) = known.unwrap_or_else(|| {
+            let dictionary = Arc::make_mut(dictionary);
+            (
+                dictionary.technology_set(&job.technology_slugs),
+                dictionary.city(job.city.as_deref()),
+            )
+        });
         Entry {
             id: job.id,
             posted_micros: job.posted_at.timestamp_micros(),
             valid_through_micros: job.valid_through.timestamp_micros(),
             company_id: job.company_id,
             salary: job.salary_eur_year.unwrap_or(NO_SALARY),
-            technology_set: self.technology_set(&job.technology_slugs),
-            city: self.city(job.city.as_deref()),
+            technology_set,
+            city,
             remote: job.remote,
             seniority: job.seniority,
             employment: job.employment,
@@ -173,8 +190,36 @@ impl Dictionary {
     fn new() -> Self {
         Self {
             cities: vec![String::new()],
+            set_starts: vec![0],
             ..Self::default()
         }
+    }
+
+    /// The technologies of set `set`.
+    fn members(&self, set: u32) -> &[u16] {
+        let set = set as usize;
+        &self.set_members[self.set_starts[set] as usize..self.set_starts[set + 1] as usize]
+    }
+
+    fn set_count(&self) -> usize {
+        self.set_starts.len() - 1
+    }
+
+    fn find_city(&self, name: Option<&str>) -> Option<u16> {
+        match name {
+            None => Some(NO_CITY),
+            Some(name) => self.city_index.get(name).copied(),
+        }
+    }
+
+    fn find_set(&self, slugs: &[String]) -> Option<u32> {
+        let mut set = slugs
+            .iter()
+            .map(|slug| self.technology_index.get(slug).copied())
+            .collect::<Option<Vec<u16>>>()?;
+        set.sort_unstable();
+        set.dedup();
+        self.set_index.get(set.as_slice()).copied()
     }
 
     fn city(&mut self, name: Option<&str>) -> u16 {
@@ -207,13 +252,14 @@ impl Dictionary {
             .collect();
         set.sort_unstable();
         set.dedup();
-        let set = set.into_boxed_slice();
-        if let Some(&index) = self.technology_set_index.get(&set) {
+        if let Some(&index) = self.set_index.get(set.as_slice()) {
             return index;
         }
-        let index = u32::try_from(self.technology_sets.len()).unwrap_or(u32::MAX);
-        self.technology_sets.push(set.clone());
-        self.technology_set_index.insert(set, index);
+        let index = u32::try_from(self.set_count()).unwrap_or(u32::MAX);
+        self.set_members.extend_from_slice(&set);
+        self.set_starts
+            .push(u32::try_from(self.set_members.len()).unwrap_or(u32::MAX));
+        self.set_index.insert(set.into_boxed_slice(), index);
         index
     }
 }
@@ -226,7 +272,7 @@ pub struct Catalog {
     /// Positions in `entries`, highest salary first (no salary last), then newest.
     by_salary: Vec<u32>,
     position_of: HashMap<i64, u32>,
-    dictionary: Dictionary,
+    dictionary: Arc<Dictionary>,
 }
 
 /// The filters that have facets; a job failing exactly one of them still counts for
@@ -250,8 +296,8 @@ const fn bit(dimension: Dimension) -> u8 {
 struct Compiled {
     now_micros: i64,
     company_id: Option<i64>,
-    /// Per technology set: whether it has one of the chosen technologies.
-    technology_sets: Option<Vec<bool>>,
+    /// Per technology index: whether it is one of the chosen technologies.
+    technologies: Option<Vec<bool>>,
     /// Per city index: whether it is one of the chosen cities.
     cities: Option<Vec<bool>>,
     remote: Option<RemotePolicy>,
@@ -264,7 +310,7 @@ struct Compiled {
 impl Compiled {
     /// The facet dimensions `entry` fails, as bits; `None` when it fails a filter
     /// without facets (closed since, another company).
-    fn failures(&self, entry: &Entry) -> Option<u8> {
+    fn failures(&self, entry: &Entry, dictionary: &Dictionary) -> Option<u8> {
         if entry.valid_through_micros <= self.now_micros {
             return None;
         }
@@ -272,8 +318,11 @@ impl Compiled {
             return None;
         }
         let mut failed = 0;
-        if let Some(sets) = &self.technology_sets
-            && !sets[entry.technology_set as usize]
+        if let Some(chosen) = &self.technologies
+            && !dictionary
+                .members(entry.technology_set)
+                .iter()
+                .any(|t| chosen[usize::from(*t)])
         {
             failed |= bit(Dimension::Technology);
         }
@@ -312,7 +361,7 @@ impl Compiled {
 /// exactly the `b` lowest salary steps (or the `b` widest "posted within" choices), so
 /// each job costs one increment; the per-choice counts are suffix sums at the end.
 struct Tally {
-    technology_sets: Vec<i64>,
+    technologies: Vec<i64>,
     cities: Vec<i64>,
     remote: [i64; RemotePolicy::ALL.len()],
     seniority: [i64; Seniority::ALL.len()],
@@ -366,12 +415,19 @@ impl Catalog {
         Self::assemble(entries, current, self.dictionary.clone())
     }
 
-    fn assemble(mut entries: Vec<Entry>, jobs: Vec<OpenJob>, mut dictionary: Dictionary) -> Self {
-        entries.extend(jobs.into_iter().map(|job| dictionary.entry(job)));
+    fn assemble(
+        mut entries: Vec<Entry>,
+        jobs: Vec<OpenJob>,
+        mut dictionary: Arc<Dictionary>,
+    ) -> Self {
+        entries.extend(
+            jobs.into_iter()
+                .map(|job| Dictionary::entry(&mut dictionary, job)),
+        );
         Self::ordered(entries, dictionary)
     }
 
-    fn ordered(mut entries: Vec<Entry>, dictionary: Dictionary) -> Self {
+    fn ordered(mut entries: Vec<Entry>, dictionary: Arc<Dictionary>) -> Self {
         entries
             .sort_unstable_by(|a, b| b.posted_micros.cmp(&a.posted_micros).then(b.id.cmp(&a.id)));
         let mut by_salary: Vec<u32> = (0..entries.len())
@@ -403,17 +459,14 @@ impl Catalog {
 
     fn compile(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Compiled {
         let filter = query.filter;
-        let technology_sets = (!filter.technologies.is_empty()).then(|| {
-            let wanted: Vec<u16> = filter
-                .technologies
-                .iter()
-                .filter_map(|slug| self.dictionary.technology_index.get(slug.as_str()).copied())
-                .collect();
-            self.dictionary
-                .technology_sets
-                .iter()
-                .map(|set| set.iter().any(|t| wanted.contains(t)))
-                .collect()
+        let technologies = (!filter.technologies.is_empty()).then(|| {
+            let mut chosen = vec![false; self.dictionary.technologies.len()];
+            for slug in &filter.technologies {
+                if let Some(&index) = self.dictionary.technology_index.get(slug.as_str()) {
+                    chosen[usize::from(index)] = true;
+                }
+            }
+            chosen
         });
         let cities = (!filter.cities.is_empty()).then(|| {
             let mut chosen = vec![false; self.dictionary.cities.len()];
@@ -431,7 +484,7 @@ impl Catalog {
                 .company
                 .as_ref()
                 .map(|_| query.company_id.unwrap_or(-1)),
-            technology_sets,
+            technologies,
             cities,
             remote: filter.remote,
             seniorities: (!filter.seniorities.is_empty()).then(|| filter.seniorities.clone()),
@@ -450,7 +503,7 @@ impl Catalog {
     pub fn search(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> CatalogResult {
         let compiled = self.compile(query, now);
         let mut tally = Tally {
-            technology_sets: vec![0; self.dictionary.technology_sets.len()],
+            technologies: vec![0; self.dictionary.technologies.len()],
             cities: vec![0; self.dictionary.cities.len()],
             remote: [0; RemotePolicy::ALL.len()],
             seniority: [0; Seniority::ALL.len()],
@@ -476,7 +529,7 @@ impl Catalog {
 
         let mut visit = |position: u32, rank: f32| {
             let entry = &self.entries[position as usize];
-            let Some(failed) = compiled.failures(entry) else {
+            let Some(failed) = compiled.failures(entry, &self.dictionary) else {
                 return;
             };
             // Branch-free bucket numbers: how many choices the job meets.
@@ -492,11 +545,16 @@ impl Catalog {
                     .map(|step| usize::from(*step <= entry.salary))
                     .sum::<usize>()
             };
+            let count_technologies = |counts: &mut Vec<i64>| {
+                for t in self.dictionary.members(entry.technology_set) {
+                    counts[usize::from(*t)] += 1;
+                }
+            };
             if failed != 0 {
                 // Failing one filter still counts for that filter's own options.
                 match failed {
                     f if f == bit(Dimension::Technology) => {
-                        tally.technology_sets[entry.technology_set as usize] += 1;
+                        count_technologies(&mut tally.technologies);
                     }
                     f if f == bit(Dimension::City) => tally.cities[usize::from(entry.city)] += 1,
                     f if f == bit(Dimension::Remote) => tally.remote[entry.remote as usize] += 1,
@@ -514,7 +572,7 @@ impl Catalog {
             }
             // The enums' variants are declared in `ALL` order; city 0 ("none") is
             // counted but never listed.
-            tally.technology_sets[entry.technology_set as usize] += 1;
+            count_technologies(&mut tally.technologies);
             tally.cities[usize::from(entry.city)] += 1;
             tally.remote[entry.remote as usize] += 1;
             tally.seniority[entry.seniority as usize] += 1;
@@ -548,7 +606,9 @@ impl Catalog {
     /// is full (except for ranking, which must see every match).
     pub fn page(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Vec<i64> {
         let compiled = self.compile(query, now);
-        let passes = |position: u32| compiled.failures(&self.entries[position as usize]) == Some(0);
+        let passes = |position: u32| {
+            compiled.failures(&self.entries[position as usize], &self.dictionary) == Some(0)
+        };
         let positions = if query.sort == Sort::Relevance && query.text.is_some() {
             let mut ranked = Vec::new();
             self.for_each_candidate(query, |position, rank| {
@@ -629,19 +689,6 @@ impl Catalog {
     }
 
     fn facets_from(&self, tally: &Tally, salary_steps: &[u32]) -> FacetCounts {
-        let mut technologies = vec![0i64; self.dictionary.technologies.len()];
-        for (set, n) in self
-            .dictionary
-            .technology_sets
-            .iter()
-            .zip(&tally.technology_sets)
-        {
-            if *n > 0 {
-                for t in set.iter() {
-                    technologies[usize::from(*t)] += n;
-                }
-            }
-        }
         let named = |names: &[String], counts: &[i64]| -> Vec<(String, i64)> {
             names
                 .iter()
@@ -662,7 +709,7 @@ impl Catalog {
         let seniority: Vec<&str> = Seniority::ALL.iter().map(|s| s.as_str()).collect();
         let employment: Vec<&str> = EmploymentType::ALL.iter().map(|e| e.as_str()).collect();
         FacetCounts {
-            technologies: named(&self.dictionary.technologies, &technologies),
+            technologies: named(&self.dictionary.technologies, &tally.technologies),
             cities: named(&self.dictionary.cities, &tally.cities),
             remote: enums(&remote, &tally.remote),
             seniority: enums(&seniority, &tally.seniority),
@@ -698,41 +745,30 @@ impl Catalog {
         };
         let (mut open_jobs, mut remote_jobs) = (0, 0);
         let city_count = self.dictionary.cities.len();
-        let cells = self.dictionary.technology_sets.len() * city_count;
-        // Jobs per (technology set, city): a dense table when it is small (it is: a few
-        // thousand sets times a few hundred cities), a map otherwise.
-        let mut pairs: HashMap<(u32, u16), i64> = HashMap::new();
-        if cells <= 8_000_000 {
-            let mut table = vec![0u32; cells];
-            for entry in open() {
-                open_jobs += 1;
-                remote_jobs += i64::from(entry.remote == RemotePolicy::Remote);
-                table[entry.technology_set as usize * city_count + usize::from(entry.city)] += 1;
-            }
-            for (cell, n) in table.iter().enumerate().filter(|(_, n)| **n > 0) {
-                let set = u32::try_from(cell / city_count).unwrap_or(u32::MAX);
-                let city = u16::try_from(cell % city_count).unwrap_or(u16::MAX);
-                pairs.insert((set, city), i64::from(*n));
-            }
-        } else {
-            for entry in open() {
-                open_jobs += 1;
-                remote_jobs += i64::from(entry.remote == RemotePolicy::Remote);
-                *pairs.entry((entry.technology_set, entry.city)).or_default() += 1;
-            }
-        }
         let mut technologies = vec![0i64; self.dictionary.technologies.len()];
-        let mut cities = vec![0i64; self.dictionary.cities.len()];
-        let mut technology_cities: HashMap<(u16, u16), i64> = HashMap::new();
-        for (&(set, city), &n) in &pairs {
-            cities[usize::from(city)] += n;
-            for &t in self.dictionary.technology_sets[set as usize].iter() {
-                technologies[usize::from(t)] += n;
-                if city != NO_CITY {
-                    *technology_cities.entry((t, city)).or_default() += n;
-                }
+        let mut cities = vec![0i64; city_count];
+        // Jobs per technology and city, dense: tens of technologies times hundreds of
+        // cities.
+        let mut pairs = vec![0i64; self.dictionary.technologies.len() * city_count];
+        for entry in open() {
+            open_jobs += 1;
+            remote_jobs += i64::from(entry.remote == RemotePolicy::Remote);
+            cities[usize::from(entry.city)] += 1;
+            for &t in self.dictionary.members(entry.technology_set) {
+                technologies[usize::from(t)] += 1;
+                pairs[usize::from(t) * city_count + usize::from(entry.city)] += 1;
             }
         }
+        let technology_cities: HashMap<(u16, u16), i64> = pairs
+            .iter()
+            .enumerate()
+            .filter(|(cell, n)| **n > 0 && cell % city_count != usize::from(NO_CITY))
+            .map(|(cell, n)| {
+                let t = u16::try_from(cell / city_count).unwrap_or(u16::MAX);
+                let c = u16::try_from(cell % city_count).unwrap_or(u16::MAX);
+                ((t, c), *n)
+            })
+            .collect();
         let by_count = |names: &[String], counts: &[i64]| {
             let mut list: Vec<(String, i64)> = names
                 .iter()
