@@ -9,7 +9,7 @@
 use super::{
     BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, TextMatches,
 };
-use crate::domain::filter::{JobFilter, JobSearch};
+use crate::domain::filter::{JobFilter, JobSearch, Sort};
 use crate::repo::{self, RepoError, RepoResult};
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -61,6 +61,8 @@ pub struct LiveCatalog {
     /// Technology names by slug, read with every load and change.
     technology_names: RwLock<Arc<HashMap<String, String>>>,
     counts: Mutex<HashMap<CountsKey, SharedCounts>>,
+    /// Text matches in result order, by words and sort (see [`Self::text_order`]).
+    text_orders: Mutex<HashMap<(String, Sort), TextOrder>>,
     /// Text searches under way, by words: latecomers wait for the same result.
     text_flights: Mutex<HashMap<String, Arc<OnceCell<Arc<TextMatches>>>>>,
 }
@@ -71,6 +73,14 @@ struct CountsKey {
     filter: JobFilter,
     company_id: Option<i64>,
     salary_steps: Vec<u32>,
+}
+
+/// A text search's matches in the order of one sort, valid for one catalog snapshot
+/// and one version of the matches (both held weakly, as for [`SharedCounts`]).
+struct TextOrder {
+    catalog: Weak<Catalog>,
+    matches: Weak<TextMatches>,
+    order: Arc<Vec<u32>>,
 }
 
 /// A search's total and facets, valid for one catalog snapshot and [`COUNTS_TTL`].
@@ -108,6 +118,7 @@ impl LiveCatalog {
             technology_names: RwLock::new(Arc::default()),
             counts: Mutex::new(HashMap::new()),
             text_flights: Mutex::new(HashMap::new()),
+            text_orders: Mutex::new(HashMap::new()),
         });
         let weak = Arc::downgrade(&live);
         let spawned = std::thread::Builder::new()
@@ -149,10 +160,16 @@ impl LiveCatalog {
                 "a search with words needs their text matches".into(),
             ));
         }
+        let order = match (&filter.query, &text) {
+            (Some(words), Some(matches)) => {
+                Some(self.text_order(&catalog, words, matches, search.sort))
+            }
+            _ => None,
+        };
         let query = CatalogQuery {
             filter,
             company_id,
-            text: text.as_deref(),
+            text: order.as_deref().map(Vec::as_slice),
             sort: search.sort,
             offset: usize::try_from(search.offset()).unwrap_or(usize::MAX),
             limit,
@@ -175,6 +192,41 @@ impl LiveCatalog {
         let found = catalog.search(&query, now);
         self.share_counts(key, &catalog, &found);
         Ok(found)
+    }
+
+    /// The catalog positions of `matches` in the order of `sort`, kept per snapshot and
+    /// matches: ordering 100,000 matches costs more than the rest of a page.
+    fn text_order(
+        &self,
+        catalog: &Arc<Catalog>,
+        words: &str,
+        matches: &Arc<TextMatches>,
+        sort: Sort,
+    ) -> Arc<Vec<u32>> {
+        let key = (words.to_owned(), sort);
+        {
+            let orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(kept) = orders.get(&key)
+                && std::ptr::eq(kept.catalog.as_ptr(), Arc::as_ptr(catalog))
+                && std::ptr::eq(kept.matches.as_ptr(), Arc::as_ptr(matches))
+            {
+                return kept.order.clone();
+            }
+        }
+        let order = Arc::new(catalog.order_text(matches, sort));
+        let mut orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
+        if orders.len() >= TEXT_CACHE_ENTRIES {
+            orders.clear();
+        }
+        orders.insert(
+            key,
+            TextOrder {
+                catalog: Arc::downgrade(catalog),
+                matches: Arc::downgrade(matches),
+                order: order.clone(),
+            },
+        );
+        order
     }
 
     /// Shared counts for `key`, or `None` when this request should count (nothing is

@@ -58,14 +58,16 @@ impl FacetCounts {
     }
 }
 
-/// What the catalog is asked: the filter with its company looked up, the text matches
-/// when there are search words, and the slice of the ordered results wanted.
+/// What the catalog is asked: the filter with its company looked up, the jobs matching
+/// the search words when there are any, and the slice of the ordered results wanted.
 pub struct CatalogQuery<'a> {
     pub filter: &'a JobFilter,
     /// The id of `filter.company`; ignored when the filter names no company.
     pub company_id: Option<i64>,
-    /// Required when `filter.query` is set; every other job is left out.
-    pub text: Option<&'a TextMatches>,
+    /// Required when `filter.query` is set: the catalog positions of the matching jobs,
+    /// already in the order of `sort` (see [`Catalog::order_text`]); every other job
+    /// is left out.
+    pub text: Option<&'a [u32]>,
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
@@ -370,22 +372,6 @@ struct Tally {
     salary: Vec<i64>,
 }
 
-/// The positions on one page of `ranked` (rank, position) pairs: best match first,
-/// then newest (a lower position is newer).
-fn top_ranked(mut ranked: Vec<(f32, u32)>, offset: usize, limit: usize) -> Vec<u32> {
-    let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    let end = offset.saturating_add(limit).min(ranked.len());
-    if offset >= end {
-        return Vec::new();
-    }
-    if end < ranked.len() {
-        ranked.select_nth_unstable_by(end, order);
-        ranked.truncate(end);
-    }
-    ranked.sort_unstable_by(order);
-    ranked[offset..end].iter().map(|(_, p)| *p).collect()
-}
-
 /// Per-choice counts from a histogram whose bucket `b` met the first `b` choices.
 fn suffix_sums(histogram: &[i64]) -> Vec<i64> {
     (1..histogram.len())
@@ -524,10 +510,8 @@ impl Catalog {
         steps.sort_unstable();
         let mut total: i64 = 0;
         let mut page: Vec<u32> = Vec::with_capacity(query.limit);
-        let mut ranked: Vec<(f32, u32)> = Vec::new();
-        let wants_rank = query.sort == Sort::Relevance && query.text.is_some();
 
-        let mut visit = |position: u32, rank: f32| {
+        let mut visit = |position: u32| {
             let entry = &self.entries[position as usize];
             let Some(failed) = compiled.failures(entry, &self.dictionary) else {
                 return;
@@ -579,21 +563,16 @@ impl Catalog {
             tally.employment[entry.employment as usize] += 1;
             tally.posted[posted_bucket()] += 1;
             tally.salary[salary_bucket()] += 1;
-            if wants_rank {
-                ranked.push((rank, position));
-            } else if total >= query.offset as i64 && page.len() < query.limit {
+            if total >= query.offset as i64 && page.len() < query.limit {
                 page.push(position);
             }
             total += 1;
         };
 
-        self.for_each_candidate(query, |position, rank| {
-            visit(position, rank);
+        self.for_each_candidate(query, |position| {
+            visit(position);
             ControlFlow::Continue(())
         });
-        if wants_rank {
-            page = top_ranked(ranked, query.offset, query.limit);
-        }
 
         CatalogResult {
             ids: page.iter().map(|p| self.entries[*p as usize].id).collect(),
@@ -603,89 +582,64 @@ impl Catalog {
     }
 
     /// Only the page of ids for `query`, without counting: stops as soon as the page
-    /// is full (except for ranking, which must see every match).
+    /// is full.
     pub fn page(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Vec<i64> {
         let compiled = self.compile(query, now);
-        let passes = |position: u32| {
-            compiled.failures(&self.entries[position as usize], &self.dictionary) == Some(0)
-        };
-        let positions = if query.sort == Sort::Relevance && query.text.is_some() {
-            let mut ranked = Vec::new();
-            self.for_each_candidate(query, |position, rank| {
-                if passes(position) {
-                    ranked.push((rank, position));
+        let (mut skipped, mut page) = (0, Vec::with_capacity(query.limit));
+        self.for_each_candidate(query, |position| {
+            if page.len() >= query.limit {
+                return ControlFlow::Break(());
+            }
+            let entry = &self.entries[position as usize];
+            if compiled.failures(entry, &self.dictionary) == Some(0) {
+                if skipped < query.offset {
+                    skipped += 1;
+                } else {
+                    page.push(entry.id);
                 }
-                ControlFlow::Continue(())
-            });
-            top_ranked(ranked, query.offset, query.limit)
-        } else {
-            let (mut skipped, mut page) = (0, Vec::with_capacity(query.limit));
-            self.for_each_candidate(query, |position, _| {
-                if page.len() >= query.limit {
-                    return ControlFlow::Break(());
-                }
-                if passes(position) {
-                    if skipped < query.offset {
-                        skipped += 1;
-                    } else {
-                        page.push(position);
-                    }
-                }
-                ControlFlow::Continue(())
-            });
-            page
-        };
-        positions
-            .iter()
-            .map(|p| self.entries[*p as usize].id)
-            .collect()
+            }
+            ControlFlow::Continue(())
+        });
+        page
     }
 
-    /// Calls `f` with every candidate position (and its text rank) in the order of
-    /// `query.sort`; for relevance in no particular order (the caller ranks).
+    /// Calls `f` with every candidate position in the order of `query.sort`.
     fn for_each_candidate(
         &self,
         query: &CatalogQuery<'_>,
-        mut f: impl FnMut(u32, f32) -> ControlFlow<()>,
+        mut f: impl FnMut(u32) -> ControlFlow<()>,
     ) {
-        match (query.text, query.sort) {
-            (Some(text), sort) => {
-                // Text matches come unordered; positions give the newest-first order
-                // for "newest" and as the tie-break after rank.
-                let mut positions: Vec<(f32, u32)> = text
-                    .matches
-                    .iter()
-                    .filter_map(|(id, rank)| self.position_of.get(id).map(|p| (*rank, *p)))
-                    .collect();
-                match sort {
-                    Sort::Salary => positions.sort_unstable_by_key(|(_, p)| {
-                        (std::cmp::Reverse(self.entries[*p as usize].salary), *p)
-                    }),
-                    Sort::Newest => positions.sort_unstable_by_key(|(_, p)| *p),
-                    // Ranking orders them itself.
-                    Sort::Relevance => {}
-                }
-                for (rank, position) in positions {
-                    if f(position, rank).is_break() {
-                        return;
-                    }
-                }
-            }
-            (None, Sort::Salary) => {
-                for &position in &self.by_salary {
-                    if f(position, 0.0).is_break() {
-                        return;
-                    }
-                }
-            }
-            (None, _) => {
-                for position in 0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX) {
-                    if f(position, 0.0).is_break() {
-                        return;
-                    }
-                }
+        let positions: Box<dyn Iterator<Item = u32> + '_> = match (query.text, query.sort) {
+            (Some(text), _) => Box::new(text.iter().copied()),
+            (None, Sort::Salary) => Box::new(self.by_salary.iter().copied()),
+            (None, _) => Box::new(0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX)),
+        };
+        for position in positions {
+            if f(position).is_break() {
+                return;
             }
         }
+    }
+
+    /// The catalog positions of the jobs in `text`, in the order of `sort`: best match
+    /// first for relevance, then newest (a lower position is newer). Jobs the catalog
+    /// does not hold (no longer published) are left out.
+    pub fn order_text(&self, text: &TextMatches, sort: Sort) -> Vec<u32> {
+        let mut found: Vec<(f32, u32)> = text
+            .matches
+            .iter()
+            .filter_map(|(id, rank)| self.position_of.get(id).map(|p| (*rank, *p)))
+            .collect();
+        match sort {
+            Sort::Relevance => {
+                found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            }
+            Sort::Salary => found.sort_unstable_by_key(|(_, p)| {
+                (std::cmp::Reverse(self.entries[*p as usize].salary), *p)
+            }),
+            Sort::Newest => found.sort_unstable_by_key(|(_, p)| *p),
+        }
+        found.into_iter().map(|(_, p)| p).collect()
     }
 
     fn facets_from(&self, tally: &Tally, salary_steps: &[u32]) -> FacetCounts {
@@ -834,11 +788,12 @@ mod tests {
         sort: Sort,
         text: Option<&TextMatches>,
     ) -> CatalogResult {
+        let order = text.map(|t| catalog.order_text(t, sort));
         catalog.search(
             &CatalogQuery {
                 filter,
                 company_id: None,
-                text,
+                text: order.as_deref(),
                 sort,
                 offset: 0,
                 limit: 100,
@@ -920,13 +875,14 @@ mod tests {
                 query: (sort == Sort::Relevance).then(|| "rust".to_owned()),
                 ..JobFilter::default()
             };
+            let order = catalog.order_text(&text, sort);
             let mut seen = Vec::new();
             for page in 0..3 {
                 let found = catalog.search(
                     &CatalogQuery {
                         filter: &filter,
                         company_id: None,
-                        text: filter.query.as_ref().map(|_| &text),
+                        text: filter.query.as_ref().map(|_| order.as_slice()),
                         sort,
                         offset: page * 20,
                         limit: 20,
@@ -938,7 +894,7 @@ mod tests {
                 let query = CatalogQuery {
                     filter: &filter,
                     company_id: None,
-                    text: filter.query.as_ref().map(|_| &text),
+                    text: filter.query.as_ref().map(|_| order.as_slice()),
                     sort,
                     offset: page * 20,
                     limit: 20,

@@ -40,7 +40,7 @@ pub struct JobFilter {
 }
 
 /// How results are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// Best match for the search words first; only meaningful with a query.
     Relevance,
