@@ -10,6 +10,7 @@ use super::{
     BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, TextMatches,
 };
 use crate::domain::filter::{JobFilter, JobSearch, Sort};
+use crate::refresh::Kept;
 use crate::repo::{self, RepoError, RepoResult};
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -43,8 +44,6 @@ const COUNTS_TTL: Duration = Duration::from_secs(1);
 const COUNTS_ENTRIES: usize = 4_096;
 /// Out-of-date counts are used only while someone recounts, and never past this age.
 const COUNTS_MAX_STALE: Duration = Duration::from_secs(10);
-/// A recount that has not finished after this long (its request failed) is retried.
-const RECOUNT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Board-wide tallies are shared for this long when nothing changed.
 const TALLY_TTL: Duration = Duration::from_secs(1);
 
@@ -88,9 +87,7 @@ struct SharedCounts {
     /// Weak, so that a cached count never keeps an old snapshot's jobs in memory; the
     /// pointer still identifies the snapshot (its allocation outlives it).
     catalog: Weak<Catalog>,
-    at: Instant,
-    /// When a request set out to count anew, if one is under way.
-    recounting_since: Option<Instant>,
+    kept: Kept,
     total: i64,
     facets: FacetCounts,
 }
@@ -235,17 +232,10 @@ impl LiveCatalog {
     fn shared_counts(&self, key: &CountsKey, catalog: &Arc<Catalog>) -> Option<(i64, FacetCounts)> {
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
         let shared = counts.get_mut(key)?;
-        let age = shared.at.elapsed();
-        let current =
-            std::ptr::eq(shared.catalog.as_ptr(), Arc::as_ptr(catalog)) && age < COUNTS_TTL;
-        if !current {
-            let recounting = shared
-                .recounting_since
-                .is_some_and(|since| since.elapsed() < RECOUNT_TIMEOUT);
-            if !recounting || age >= COUNTS_MAX_STALE {
-                shared.recounting_since = Some(Instant::now());
-                return None;
-            }
+        let current = std::ptr::eq(shared.catalog.as_ptr(), Arc::as_ptr(catalog))
+            && shared.kept.age() < COUNTS_TTL;
+        if shared.kept.claim_refresh(current, COUNTS_MAX_STALE) {
+            return None;
         }
         Some((shared.total, shared.facets.clone()))
     }
@@ -253,7 +243,7 @@ impl LiveCatalog {
     fn share_counts(&self, key: CountsKey, catalog: &Arc<Catalog>, found: &CatalogResult) {
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
         if counts.len() >= COUNTS_ENTRIES {
-            counts.retain(|_, shared| shared.at.elapsed() < COUNTS_MAX_STALE);
+            counts.retain(|_, shared| shared.kept.age() < COUNTS_MAX_STALE);
             if counts.len() >= COUNTS_ENTRIES {
                 counts.clear();
             }
@@ -262,8 +252,7 @@ impl LiveCatalog {
             key,
             SharedCounts {
                 catalog: Arc::downgrade(catalog),
-                at: Instant::now(),
-                recounting_since: None,
+                kept: Kept::now(),
                 total: found.total,
                 facets: found.facets.clone(),
             },

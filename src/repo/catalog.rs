@@ -11,6 +11,20 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Float, Text};
 use std::collections::HashMap;
 
+/// The SQL types of [`CatalogRow`].
+type CatalogSql = (
+    diesel::sql_types::BigInt,
+    diesel::sql_types::Timestamptz,
+    diesel::sql_types::Timestamptz,
+    diesel::sql_types::Nullable<diesel::sql_types::Integer>,
+    diesel::sql_types::BigInt,
+    diesel::sql_types::Nullable<Text>,
+    Text,
+    Text,
+    Text,
+    diesel::sql_types::Array<diesel::sql_types::Nullable<Text>>,
+);
+
 type CatalogRow = (
     i64,
     DateTime<Utc>,
@@ -68,6 +82,15 @@ macro_rules! catalog_columns {
     };
 }
 
+/// The catalog's columns of the published jobs open at `now`.
+fn open_rows(now: DateTime<Utc>) -> jobs::BoxedQuery<'static, diesel::pg::Pg, CatalogSql> {
+    jobs::table
+        .filter(jobs::status.eq(JobStatus::Published.as_str()))
+        .filter(jobs::valid_through.gt(now))
+        .select(catalog_columns!())
+        .into_boxed()
+}
+
 /// Up to `limit` published jobs open at `now` with ids above `after`, by id: every open
 /// job, read in chunks.
 pub fn load_open_after(
@@ -76,13 +99,10 @@ pub fn load_open_after(
     limit: i64,
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<OpenJob>> {
-    let rows: Vec<CatalogRow> = jobs::table
+    let rows: Vec<CatalogRow> = open_rows(now)
         .filter(jobs::id.gt(after))
-        .filter(jobs::status.eq(JobStatus::Published.as_str()))
-        .filter(jobs::valid_through.gt(now))
         .order(jobs::id.asc())
         .limit(limit)
-        .select(catalog_columns!())
         .load(conn)?;
     rows.into_iter().map(open_job).collect()
 }
@@ -93,12 +113,7 @@ pub fn load_open_by_ids(
     ids: &[i64],
     now: DateTime<Utc>,
 ) -> RepoResult<Vec<OpenJob>> {
-    let rows: Vec<CatalogRow> = jobs::table
-        .filter(jobs::id.eq_any(ids))
-        .filter(jobs::status.eq(JobStatus::Published.as_str()))
-        .filter(jobs::valid_through.gt(now))
-        .select(catalog_columns!())
-        .load(conn)?;
+    let rows: Vec<CatalogRow> = open_rows(now).filter(jobs::id.eq_any(ids)).load(conn)?;
     rows.into_iter().map(open_job).collect()
 }
 

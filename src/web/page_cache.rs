@@ -8,6 +8,7 @@
 //! `conditional_get`) are kept, so validators, 304s and compression still apply.
 
 use crate::app::AppState;
+use crate::refresh::Kept;
 use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -17,7 +18,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long a page is served from memory as it is. Jobs changing end it at once; other
 /// content (articles, companies) may show up to this late.
@@ -26,17 +27,13 @@ const PAGE_TTL: Duration = Duration::from_secs(1);
 /// meanwhile get the previous version rather than all rendering it at once (the burst
 /// every busy page would see each second). Past this age nothing old is served.
 const MAX_STALE: Duration = Duration::from_secs(10);
-/// A refresh that has not finished after this long (its request failed) is retried.
-const REFRESH_TIMEOUT: Duration = Duration::from_secs(2);
 const MAX_PAGES: usize = 2_000;
 const MAX_BYTES: usize = 64 * 1024 * 1024;
 /// Larger pages are not worth a slot.
 const MAX_PAGE_BYTES: usize = 512 * 1024;
 
 struct CachedPage {
-    at: Instant,
-    /// When a request set out to render this page anew, if one is under way.
-    refreshing_since: Option<Instant>,
+    kept: Kept,
     catalog_version: u64,
     headers: HeaderMap,
     body: Bytes,
@@ -60,16 +57,9 @@ impl PageCache {
     fn get(&self, key: &str, catalog_version: u64) -> Option<(HeaderMap, Bytes)> {
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         let page = pages.0.get_mut(key)?;
-        let age = page.at.elapsed();
-        let current = page.catalog_version == catalog_version && age < PAGE_TTL;
-        if !current {
-            let refreshing = page
-                .refreshing_since
-                .is_some_and(|since| since.elapsed() < REFRESH_TIMEOUT);
-            if !refreshing || age >= MAX_STALE {
-                page.refreshing_since = Some(Instant::now());
-                return None;
-            }
+        let current = page.catalog_version == catalog_version && page.kept.age() < PAGE_TTL;
+        if page.kept.claim_refresh(current, MAX_STALE) {
+            return None;
         }
         Some((page.headers.clone(), page.body.clone()))
     }
@@ -78,7 +68,7 @@ impl PageCache {
         let mut guard = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         let (pages, bytes) = &mut *guard;
         if pages.len() >= MAX_PAGES || *bytes + body.len() > MAX_BYTES {
-            pages.retain(|_, p| p.catalog_version == catalog_version && p.at.elapsed() < MAX_STALE);
+            pages.retain(|_, p| p.catalog_version == catalog_version && p.kept.age() < MAX_STALE);
             *bytes = pages.values().map(|p| p.body.len()).sum();
             if pages.len() >= MAX_PAGES || *bytes + body.len() > MAX_BYTES {
                 return;
@@ -88,8 +78,7 @@ impl PageCache {
         if let Some(old) = pages.insert(
             key,
             CachedPage {
-                at: Instant::now(),
-                refreshing_since: None,
+                kept: Kept::now(),
                 catalog_version,
                 headers,
                 body,
