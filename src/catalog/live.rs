@@ -35,9 +35,11 @@ const FULL_RELOAD_AFTER: usize = 50_000;
 const LOAD_CHUNK: i64 = 50_000;
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
 /// The text-match cache keeps at most this many searches and this many matches in all
-/// (about 16 bytes each).
+/// (12 bytes each, 48 MB). A word found in every one of a million jobs still fits.
 const TEXT_CACHE_ENTRIES: usize = 512;
-const TEXT_CACHE_MATCHES: usize = 3_000_000;
+const TEXT_CACHE_MATCHES: usize = 4_000_000;
+/// Ordered text matches kept at most, in all (4 bytes each).
+const TEXT_ORDER_POSITIONS: usize = 8_000_000;
 /// A search's total and facets are shared for this long while no job changes; the
 /// time matters only for jobs expiring and "posted within" windows moving on.
 const COUNTS_TTL: Duration = Duration::from_secs(1);
@@ -212,7 +214,8 @@ impl LiveCatalog {
         }
         let order = Arc::new(catalog.order_text(matches, sort));
         let mut orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
-        if orders.len() >= TEXT_CACHE_ENTRIES {
+        let kept: usize = orders.values().map(|o| o.order.len()).sum();
+        if orders.len() >= TEXT_CACHE_ENTRIES || kept + order.len() > TEXT_ORDER_POSITIONS {
             orders.clear();
         }
         orders.insert(
@@ -343,12 +346,12 @@ impl LiveCatalog {
     /// Stores matches computed since `epoch`, unless jobs changed meanwhile.
     fn remember_text(&self, query: &str, matches: Arc<TextMatches>, epoch: u64) {
         let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.epoch != epoch || matches.matches.len() > TEXT_CACHE_MATCHES / 4 {
+        if cache.epoch != epoch || matches.len() > TEXT_CACHE_MATCHES / 2 {
             return;
         }
         while !cache.entries.is_empty()
             && (cache.entries.len() >= TEXT_CACHE_ENTRIES
-                || cache.matches + matches.matches.len() > TEXT_CACHE_MATCHES)
+                || cache.matches + matches.len() > TEXT_CACHE_MATCHES)
         {
             let Some(oldest) = cache
                 .entries
@@ -359,14 +362,14 @@ impl LiveCatalog {
                 break;
             };
             if let Some((gone, _)) = cache.entries.remove(&oldest) {
-                cache.matches -= gone.matches.len();
+                cache.matches -= gone.len();
             }
         }
         cache.uses += 1;
         let uses = cache.uses;
-        cache.matches += matches.matches.len();
+        cache.matches += matches.len();
         if let Some((old, _)) = cache.entries.insert(query.to_owned(), (matches, uses)) {
-            cache.matches -= old.matches.len();
+            cache.matches -= old.len();
         }
     }
 
@@ -411,16 +414,14 @@ impl LiveCatalog {
             let Some((entry, _)) = cache.entries.get_mut(&query) else {
                 continue;
             };
-            let before = entry.matches.len();
-            let mut updated: Vec<(i64, f32)> = entry
-                .matches
+            let before = entry.len();
+            let updated: TextMatches = entry
                 .iter()
                 .filter(|(id, _)| !changed_set.contains(id))
-                .copied()
+                .chain(now_matching.iter())
                 .collect();
-            updated.extend(now_matching.matches);
             let after = updated.len();
-            *entry = Arc::new(TextMatches { matches: updated });
+            *entry = Arc::new(updated);
             cache.matches = cache.matches + after - before;
         }
         Ok(())
