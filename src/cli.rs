@@ -134,8 +134,11 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
 
     actix_web::rt::System::new().block_on(async {
         let app = Application::build(settings)?;
+        let catalog = app.catalog();
         tracing::info!(url = %app.base_url(), "jobboard is listening on {}", app.base_url());
-        app.into_server().await.context("server failed")?;
+        let served = app.into_server().await.context("server failed");
+        catalog.stop();
+        served?;
         tracing::info!("shut down cleanly");
         Ok(())
     })

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
@@ -66,6 +66,9 @@ pub struct LiveCatalog {
     text_orders: Mutex<HashMap<(String, Sort), TextOrder>>,
     /// Text searches under way, by words: latecomers wait for the same result.
     text_flights: Mutex<HashMap<String, Arc<OnceCell<Arc<TextMatches>>>>>,
+    /// Tells the thread to finish; see [`Self::stop`].
+    stopping: Arc<AtomicBool>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 /// What a search's total and facets depend on, besides the catalog and the time.
@@ -118,15 +121,34 @@ impl LiveCatalog {
             counts: Mutex::new(HashMap::new()),
             text_flights: Mutex::new(HashMap::new()),
             text_orders: Mutex::new(HashMap::new()),
+            stopping: Arc::new(AtomicBool::new(false)),
+            thread: Mutex::new(None),
         });
-        let weak = Arc::downgrade(&live);
-        let spawned = std::thread::Builder::new()
+        let follower = Follower {
+            live: Arc::downgrade(&live),
+            stopping: live.stopping.clone(),
+        };
+        match std::thread::Builder::new()
             .name("catalog".to_owned())
-            .spawn(move || follow(&database_url, &weak));
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the catalog thread");
+            .spawn(move || follow(&database_url, &follower))
+        {
+            Ok(handle) => *live.thread.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle),
+            Err(e) => tracing::error!(error = %e, "cannot start the catalog thread"),
         }
         live
+    }
+
+    /// Stops following the database and waits for the thread to close its connection.
+    /// Call it before the process exits: a thread still inside the TLS library when
+    /// its exit handlers run can crash the process (seen in the test binary).
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::Release);
+        let handle = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(handle) = handle
+            && handle.thread().id() != std::thread::current().id()
+        {
+            let _ = handle.join();
+        }
     }
 
     /// The current snapshot; `None` until the first load finished.
@@ -447,10 +469,33 @@ impl Pending {
     }
 }
 
-fn follow(database_url: &str, live: &Weak<LiveCatalog>) {
+/// What the thread holds: the catalog, weakly (it ends when nobody uses the catalog),
+/// and the stop flag.
+struct Follower {
+    live: Weak<LiveCatalog>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Follower {
+    /// The catalog, unless the thread should end.
+    fn live(&self) -> Option<Arc<LiveCatalog>> {
+        if self.stopping.load(Ordering::Acquire) {
+            return None;
+        }
+        self.live.upgrade()
+    }
+}
+
+impl Drop for LiveCatalog {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn follow(database_url: &str, follower: &Follower) {
     let mut failures = 0u32;
-    while live.strong_count() > 0 {
-        match follow_once(database_url, live) {
+    while follower.live().is_some() {
+        match follow_once(database_url, follower) {
             Ok(()) => return,
             Err(e) => {
                 failures += 1;
@@ -460,18 +505,21 @@ fn follow(database_url: &str, live: &Weak<LiveCatalog>) {
                 }
             }
         }
-        std::thread::sleep(RECONNECT_DELAY);
+        let retry_at = Instant::now() + RECONNECT_DELAY;
+        while Instant::now() < retry_at && follower.live().is_some() {
+            std::thread::sleep(POLL_INTERVAL);
+        }
     }
 }
 
 /// Loads the catalog and follows changes until the connection fails (`Err`) or the
 /// catalog is no longer used (`Ok`).
-fn follow_once(database_url: &str, live: &Weak<LiveCatalog>) -> anyhow::Result<()> {
+fn follow_once(database_url: &str, follower: &Follower) -> anyhow::Result<()> {
     let mut conn = PgConnection::establish(database_url)?;
     conn.batch_execute(&format!("SET jit = off; LISTEN {CHANNEL}"))?;
     // Listening first: a change committed during the load is applied again after it.
     {
-        let Some(live) = live.upgrade() else {
+        let Some(live) = follower.live() else {
             return Ok(());
         };
         load_all(&mut conn, &live)?;
@@ -481,7 +529,7 @@ fn follow_once(database_url: &str, live: &Weak<LiveCatalog>) -> anyhow::Result<(
     let mut batch_started: Option<Instant> = None;
     loop {
         std::thread::sleep(POLL_INTERVAL);
-        let Some(live) = live.upgrade() else {
+        let Some(live) = follower.live() else {
             return Ok(());
         };
         let mut heard = false;

@@ -142,11 +142,7 @@ pub fn text_matches(
     if let Some(ids) = among {
         select = select.filter(jobs::id.eq_any(ids.to_vec()));
     }
-    // Row by row: a word found in a million jobs would otherwise sit in memory twice,
-    // as libpq's result and as the matches.
-    select
-        .load_iter::<(i64, f32), diesel::pg::PgRowByRowLoadingMode>(conn)?
-        .collect()
+    Ok(select.load::<(i64, f32)>(conn)?.into_iter().collect())
 }
 
 /// Every technology's name by slug.

@@ -194,6 +194,15 @@ fn serve_creates_and_seeds_the_database_logs_requests_and_stops_cleanly_on_sigte
         })
         .expect("the server logs its URL");
 
+    // Pages answer 503 until the job catalog has loaded; /readyz says when.
+    let started = std::time::Instant::now();
+    while !http_get(&address, "/readyz").starts_with("HTTP/1.0 200") {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "not ready within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let home = http_get(&address, "/");
     let jobs = http_get(&address, "/jobs");
     let kill = Command::new("kill")

@@ -259,6 +259,14 @@ pub async fn spawn_app_with(
     }
 }
 
+impl Drop for TestApp {
+    /// The server's worker threads may outlive the test; its catalog thread must not
+    /// (see `LiveCatalog::stop`).
+    fn drop(&mut self) {
+        self.catalog.stop();
+    }
+}
+
 impl TestApp {
     pub async fn get(&self, path: &str) -> Page {
         self.get_with(path, &[]).await

@@ -322,6 +322,7 @@ fn title_of(page: &Page, path: &str) -> String {
 #[track_caller]
 fn json_ld(page: &Page, path: &str) -> Vec<Value> {
     const OPEN: &str = "<script type=\"application/ld+json\">";
+    assert_eq!(page.status, 200, "{path}: {}", page.body);
     page.body
         .match_indices(OPEN)
         .map(|(at, _)| {
