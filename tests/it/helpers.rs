@@ -216,7 +216,7 @@ impl Page {
 
 pub async fn spawn_app() -> TestApp {
     let db = TestDatabase::new();
-    spawn_app_with_database_url(db.url(), db).await
+    spawn_app_with(db.url(), db, &[]).await
 }
 
 /// Starts the app against any database URL (an unreachable one for outage tests).

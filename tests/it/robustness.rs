@@ -111,7 +111,7 @@ async fn health_probes_answer() {
     let ready = app.get("/readyz").await;
 
     assert_eq!(live.status, 200);
-    assert_eq!(ready.status, 200);
+    assert_eq!(ready.status, 200, "{}", ready.body);
     assert_eq!(ready.body, "ready\n");
 }
 
