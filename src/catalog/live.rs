@@ -21,7 +21,8 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
-/// The channel the trigger notifies on; payloads are job ids or `sync:<n>`.
+/// The channel the trigger notifies on; payloads are job ids, `sync:<n>`, or `reload`
+/// (after a bulk load, which sends no notification per job).
 pub const CHANNEL: &str = "jobboard_jobs";
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// Changes are gathered for this long before a new snapshot is built, so a burst of
@@ -455,6 +456,7 @@ impl LiveCatalog {
 struct Pending {
     changed: BTreeSet<i64>,
     sync: Option<u64>,
+    reload: bool,
 }
 
 impl Pending {
@@ -463,6 +465,8 @@ impl Pending {
             if let Ok(n) = token.parse::<u64>() {
                 self.sync = self.sync.max(Some(n));
             }
+        } else if payload == "reload" {
+            self.reload = true;
         } else if let Ok(id) = payload.parse::<i64>() {
             self.changed.insert(id);
         }
@@ -553,7 +557,9 @@ fn follow_once(database_url: &str, follower: &Follower) -> anyhow::Result<()> {
         }
         batch_started = None;
         let batch = std::mem::take(&mut pending);
-        if !batch.changed.is_empty() {
+        if batch.reload {
+            load_all(&mut conn, &live)?;
+        } else if !batch.changed.is_empty() {
             let changed: Vec<i64> = batch.changed.into_iter().collect();
             apply_changes(&mut conn, &live, &changed)?;
         }

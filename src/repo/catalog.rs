@@ -6,6 +6,7 @@ use crate::catalog::{OpenJob, TextMatches};
 use crate::db::schema::{jobs, technologies};
 use crate::domain::job::{EmploymentType, JobStatus, RemotePolicy, Seniority};
 use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Float, Text};
@@ -152,4 +153,20 @@ pub fn technology_names(conn: &mut PgConnection) -> RepoResult<HashMap<String, S
         .load::<(String, String)>(conn)?
         .into_iter()
         .collect())
+}
+
+/// Marks this session as a bulk load: its job changes send no notification each (see
+/// the `jobs_notify_change` trigger). Follow it with [`announce_reload`].
+pub fn quiet_notifications(conn: &mut PgConnection) -> RepoResult<()> {
+    conn.batch_execute("SET jobboard.bulk_load = 'on'")?;
+    Ok(())
+}
+
+/// Tells every running server to load its catalog anew (after a bulk load).
+pub fn announce_reload(conn: &mut PgConnection) -> RepoResult<()> {
+    conn.batch_execute(&format!(
+        "NOTIFY {}, 'reload'",
+        crate::catalog::live::CHANNEL
+    ))?;
+    Ok(())
 }

@@ -68,7 +68,7 @@ pub fn load_jobs(
 
     let loaded = AtomicU64::new(0);
     let share = count.div_ceil(LOAD_CONNECTIONS);
-    std::thread::scope(|scope| {
+    let copied = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..LOAD_CONNECTIONS)
             .map(|worker| {
                 let begin = first_id + i64::try_from(worker * share).unwrap_or(0);
@@ -76,6 +76,7 @@ pub fn load_jobs(
                 let (lookup, loaded, progress) = (&lookup, &loaded, &progress);
                 scope.spawn(move || -> Result<(), RepoError> {
                     let mut conn = connect(database_url)?;
+                    crate::repo::catalog::quiet_notifications(&mut conn)?;
                     // A seed per starting id keeps repeated loads from being copies.
                     let mut rng = Rng::new(0x0b0a_5eed ^ begin as u64);
                     let mut next = begin;
@@ -104,7 +105,11 @@ pub fn load_jobs(
                 .join()
                 .unwrap_or_else(|_| Err(RepoError::InvalidRow("loader thread panicked".into())))
         })
-    })?;
+    });
+    // Also after a failed load: the batches committed before it are in the table. (A
+    // killed loader sends nothing; running servers see its jobs after a restart.)
+    crate::repo::catalog::announce_reload(&mut conn)?;
+    copied?;
 
     // COPY with explicit ids leaves the identity sequence behind; later inserts need it ahead.
     diesel::sql_query(

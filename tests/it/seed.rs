@@ -81,9 +81,23 @@ async fn the_demo_data_has_a_realistic_spread() {
 async fn the_bulk_loader_appends_synthetic_jobs_that_the_site_lists() {
     let app = spawn_app().await;
     let mut conn = app.conn();
+    let mut listener = app.conn();
+    diesel::sql_query(format!("LISTEN {}", jobboard::catalog::live::CHANNEL))
+        .execute(&mut listener)
+        .unwrap();
 
     let report = jobboard::seed::load_jobs(&app.db.url(), 2_500, Utc::now(), |_| {}).unwrap();
     let again = jobboard::seed::load_jobs(&app.db.url(), 501, Utc::now(), |_| {}).unwrap();
+
+    // One "reload" per load, not one notification per job.
+    diesel::sql_query("SELECT 1")
+        .execute(&mut listener)
+        .unwrap();
+    let heard: Vec<String> = listener
+        .notifications_iter()
+        .map(|n| n.unwrap().payload)
+        .collect();
+    assert_eq!(heard, ["reload", "reload"]);
 
     assert_eq!(report.jobs, 2_500);
     assert_eq!(again.jobs, 501);
@@ -99,4 +113,16 @@ async fn the_bulk_loader_appends_synthetic_jobs_that_the_site_lists() {
     let page = app.get("/jobs?page=3").await;
     assert_eq!(page.status, 200);
     assert_eq!(page.body.matches("class=\"job-card\"").count(), 20);
+    // The loader sends no notification per job, one "reload" at the end: the running
+    // app's catalog still counts every open job.
+    let open: i64 = jobs::table
+        .filter(jobs::status.eq("published"))
+        .filter(jobs::valid_through.gt(Utc::now()))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    let count = jobboard::domain::salary::group_thousands(u32::try_from(open).unwrap());
+    app.get("/jobs")
+        .await
+        .assert_contains(&format!("{count} open jobs"));
 }
