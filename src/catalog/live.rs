@@ -304,20 +304,32 @@ impl LiveCatalog {
             .unwrap_or_default()
     }
 
-    /// Open-job counts over the whole board, shared for a second.
+    /// Open-job counts over the whole board, shared for a second. Computing them walks
+    /// every job, so callers on an async worker try [`Self::shared_tally`] first.
     pub fn tally(&self) -> Option<Arc<BoardTally>> {
         let catalog = self.current()?;
-        let version = self.version.load(Ordering::Acquire);
         let mut shared = self.tally.lock().ok()?;
-        if let Some((v, at, tally)) = shared.as_ref()
-            && *v == version
-            && at.elapsed() < TALLY_TTL
-        {
-            return Some(tally.clone());
+        if let Some(tally) = self.still_current(&shared) {
+            return Some(tally);
         }
         let tally = Arc::new(catalog.tally(Utc::now()));
-        *shared = Some((version, Instant::now(), tally.clone()));
+        *shared = Some((self.version(), Instant::now(), tally.clone()));
         Some(tally)
+    }
+
+    /// The shared tally when it is current, without computing anything (and without
+    /// waiting while another thread computes it).
+    pub fn shared_tally(&self) -> Option<Arc<BoardTally>> {
+        let shared = self.tally.try_lock().ok()?;
+        self.still_current(&shared)
+    }
+
+    fn still_current(
+        &self,
+        shared: &Option<(u64, Instant, Arc<BoardTally>)>,
+    ) -> Option<Arc<BoardTally>> {
+        let (version, at, tally) = shared.as_ref()?;
+        (*version == self.version() && at.elapsed() < TALLY_TTL).then(|| tally.clone())
     }
 
     /// The jobs matching search words: cached, or found by `load` (PostgreSQL) and

@@ -55,11 +55,17 @@ pub struct SharedBoardCounts {
 
 /// The current counts; 503 until the catalog has loaded.
 pub async fn board_counts(state: &AppState) -> Result<Arc<BoardCounts>, WebError> {
-    // A tally walks every open job (tens of milliseconds at a million): not on a worker.
-    let catalog = state.catalog.clone();
-    let tally = actix_web::web::block(move || catalog.tally())
-        .await?
-        .ok_or(WebError::Unavailable)?;
+    // A new tally walks every open job (milliseconds at a million): not on a worker.
+    // The shared one, current almost always, needs no trip to the blocking pool.
+    let tally = match state.catalog.shared_tally() {
+        Some(tally) => tally,
+        None => {
+            let catalog = state.catalog.clone();
+            actix_web::web::block(move || catalog.tally())
+                .await?
+                .ok_or(WebError::Unavailable)?
+        }
+    };
     let mut built = state
         .board_counts
         .built
