@@ -66,6 +66,7 @@ impl Application {
                 // Listed innermost first: the ETag is taken from the uncompressed body,
                 // the page cache keeps pages with their ETag, and every response,
                 // redirects included, gets the headers and a log line.
+                .wrap(from_fn(web::auth::admin_gate))
                 .wrap(from_fn(web::middleware::conditional_get))
                 .wrap(from_fn(web::page_cache::page_cache))
                 .wrap(Compress::default())

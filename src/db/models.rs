@@ -203,3 +203,60 @@ pub struct NewArticleRow<'a> {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::editors, check_for_backend(diesel::pg::Pg))]
+pub struct EditorRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::db::schema::editors)]
+pub struct NewEditorRow<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::db::schema::editor_sessions)]
+pub struct NewSessionRow<'a> {
+    pub token_hash: &'a [u8],
+    pub editor_id: i64,
+    pub csrf_token: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub client_addr: &'a str,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::db::schema::audit_log)]
+pub struct NewAuditRow<'a> {
+    pub editor_id: Option<i64>,
+    pub editor_email: &'a str,
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: Option<i64>,
+    pub summary: &'a str,
+    pub client_addr: &'a str,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::audit_log, check_for_backend(diesel::pg::Pg))]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub editor_email: String,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: Option<i64>,
+    pub summary: String,
+    pub client_addr: String,
+}

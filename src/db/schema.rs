@@ -20,6 +20,45 @@ diesel::table! {
         published_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        version -> Int4,
+        cover_image_id -> Nullable<Int8>,
+        cover_alt -> Text,
+        retracted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    article_revisions (id) {
+        id -> Int8,
+        article_id -> Int8,
+        version -> Int4,
+        editor_id -> Nullable<Int8>,
+        editor_name -> Text,
+        created_at -> Timestamptz,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        author_name -> Text,
+        tags -> Array<Nullable<Text>>,
+        status -> Text,
+        published_at -> Nullable<Timestamptz>,
+        cover_image_id -> Nullable<Int8>,
+        cover_alt -> Text,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        editor_id -> Nullable<Int8>,
+        editor_email -> Text,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Nullable<Int8>,
+        summary -> Text,
+        client_addr -> Text,
     }
 }
 
@@ -46,6 +85,42 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    editor_sessions (token_hash) {
+        token_hash -> Bytea,
+        editor_id -> Int8,
+        csrf_token -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        client_addr -> Text,
+    }
+}
+
+diesel::table! {
+    images (id) {
+        id -> Int8,
+        base_name -> Text,
+        extension -> Text,
+        widths -> Array<Nullable<Int4>>,
+        width -> Int4,
+        height -> Int4,
+        original_name -> Text,
+        uploaded_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Int8,
+        email_key -> Text,
+        client_addr -> Text,
+        failed_at -> Timestamptz,
     }
 }
 
@@ -106,15 +181,23 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> editors (editor_id));
+diesel::joinable!(articles -> images (cover_image_id));
+diesel::joinable!(editor_sessions -> editors (editor_id));
 diesel::joinable!(job_technologies -> jobs (job_id));
 diesel::joinable!(job_technologies -> technologies (technology_id));
 diesel::joinable!(jobs -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    article_revisions,
     articles,
+    audit_log,
     companies,
+    editor_sessions,
     editors,
+    images,
+    login_failures,
     job_technologies,
     jobs,
     slug_history,

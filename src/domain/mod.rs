@@ -2,11 +2,14 @@
 //! so every rule can be unit-tested on its own.
 
 pub mod article;
+pub mod audit;
 pub mod company;
 pub mod dates;
+pub mod editor;
 pub mod filter;
 pub mod job;
 pub mod markdown;
+pub mod password;
 pub mod salary;
 pub mod slug;
 pub mod technology;

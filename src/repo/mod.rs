@@ -2,8 +2,10 @@
 //! return domain types.
 
 pub mod articles;
+pub mod audit;
 pub mod catalog;
 pub mod companies;
+pub mod editors;
 mod convert;
 pub mod health;
 pub mod jobs;

@@ -1,6 +1,7 @@
 //! Page structs (one per template) and the view models they print. View models hold
 //! ready-to-print strings, so templates stay free of logic.
 
+pub mod admin;
 mod layout;
 mod models;
 pub mod pages;

@@ -20,6 +20,14 @@ pub enum WebError {
     /// The page lives at another path now (a renamed slug): 301 there.
     Moved(String),
     BadRequest(InvalidInput),
+    /// Signed in, but not allowed; or a form without a valid CSRF token.
+    Forbidden(String),
+    /// An upload or form over its size limit.
+    PayloadTooLarge(String),
+    /// Input that was understood but cannot be used (an image in the wrong format).
+    Unprocessable(String),
+    /// Too many failed attempts: try again after this many seconds.
+    Throttled(u64),
     /// The database cannot be reached; the site answers 503 until it can.
     Unavailable,
     Internal(anyhow::Error),
@@ -32,6 +40,10 @@ impl fmt::Display for WebError {
             Self::Gone => f.write_str("gone"),
             Self::Moved(to) => write!(f, "moved to {to}"),
             Self::BadRequest(e) => write!(f, "bad request: {e}"),
+            Self::Forbidden(why) => write!(f, "forbidden: {why}"),
+            Self::PayloadTooLarge(why) => write!(f, "payload too large: {why}"),
+            Self::Unprocessable(why) => write!(f, "unprocessable: {why}"),
+            Self::Throttled(seconds) => write!(f, "throttled for {seconds} s"),
             Self::Unavailable => f.write_str("service unavailable"),
             Self::Internal(e) => write!(f, "internal error: {e:#}"),
         }
@@ -76,6 +88,10 @@ impl ResponseError for WebError {
             Self::Gone => StatusCode::GONE,
             Self::Moved(_) => StatusCode::MOVED_PERMANENTLY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -103,6 +119,17 @@ impl ResponseError for WebError {
             Self::BadRequest(e) => (
                 "That request did not work".to_owned(),
                 format!("The {} {}. Please check the address or the search form.", e.field, e.message),
+            ),
+            Self::Forbidden(why) => ("Not allowed".to_owned(), why.clone()),
+            Self::PayloadTooLarge(why) => ("That is too large".to_owned(), why.clone()),
+            Self::Unprocessable(why) => ("That file cannot be used".to_owned(), why.clone()),
+            Self::Throttled(seconds) => (
+                "Too many attempts".to_owned(),
+                format!(
+                    "There were too many failed sign-ins. Please wait {} minute{} and try again.",
+                    seconds.div_ceil(60),
+                    if seconds.div_ceil(60) == 1 { "" } else { "s" }
+                ),
             ),
             Self::Unavailable => (
                 "Back in a moment".to_owned(),
@@ -133,6 +160,9 @@ impl ResponseError for WebError {
             .insert_header((header::CACHE_CONTROL, "no-store"));
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+        }
+        if let Self::Throttled(seconds) = self {
+            response.insert_header((header::RETRY_AFTER, seconds.max(&1).to_string()));
         }
         response.body(body)
     }

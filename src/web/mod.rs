@@ -1,7 +1,9 @@
 //! The HTTP layer: the route table, handlers, middleware and the error page.
 
+pub mod admin;
 pub mod articles;
 pub mod assets;
+pub mod auth;
 pub mod board;
 pub mod companies;
 pub mod db;
@@ -49,6 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/articles", read().to(articles::index))
         .route("/articles/feed.xml", read().to(feeds::articles))
         .route("/articles/{slug}", read().to(articles::show))
+        .configure(admin::routes)
         .route("/healthz", read().to(health::live))
         .route("/readyz", read().to(health::ready))
         .route("/static/{path:.+}", read().to(assets::serve))

@@ -1,0 +1,111 @@
+//! What every admin page tells `templates/admin/layout.html`.
+
+use crate::web::assets;
+use crate::web::auth::AdminContext;
+
+/// Which admin navigation entry is the current section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminSection {
+    Articles,
+    Images,
+    Editors,
+    Audit,
+    Account,
+    SignIn,
+}
+
+/// The fields the admin layout reads; every admin page struct carries one as `layout`.
+#[derive(Debug, Clone)]
+pub struct AdminLayout {
+    /// The `<title>` without the site name.
+    pub title: String,
+    pub stylesheet: String,
+    pub icon: String,
+    pub script: String,
+    pub section: AdminSection,
+    /// Empty on the sign-in page.
+    pub editor_name: String,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub flash: Option<String>,
+}
+
+impl AdminLayout {
+    pub fn new(ctx: &AdminContext, section: AdminSection, title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            stylesheet: assets::url("css/site.css"),
+            icon: assets::url("img/favicon.svg"),
+            script: assets::url("js/admin.js"),
+            section,
+            editor_name: ctx.editor.display_name.clone(),
+            is_admin: ctx.is_admin(),
+            csrf: ctx.csrf.clone(),
+            flash: ctx.flash.clone(),
+        }
+    }
+
+    /// The sign-in page: nobody is signed in yet.
+    pub fn signed_out(title: impl Into<String>, csrf: &str) -> Self {
+        Self {
+            title: title.into(),
+            stylesheet: assets::url("css/site.css"),
+            icon: assets::url("img/favicon.svg"),
+            script: assets::url("js/admin.js"),
+            section: AdminSection::SignIn,
+            editor_name: String::new(),
+            is_admin: false,
+            csrf: csrf.to_owned(),
+            flash: None,
+        }
+    }
+
+    pub fn current(&self, section: &str) -> bool {
+        let name = match self.section {
+            AdminSection::Articles => "articles",
+            AdminSection::Images => "images",
+            AdminSection::Editors => "editors",
+            AdminSection::Audit => "audit",
+            AdminSection::Account => "account",
+            AdminSection::SignIn => "signin",
+        };
+        name == section
+    }
+}
+
+/// A form field's error, shown beside the field and in the summary at the top.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    /// The `id` of the input, for the summary's link and `aria-describedby`.
+    pub field: String,
+    pub message: String,
+}
+
+/// Errors and warnings of a submitted form.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors {
+    pub errors: Vec<FieldError>,
+}
+
+impl FormErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The message for `field`, or an empty string (templates test `!is_empty()`).
+    pub fn of(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
