@@ -3,6 +3,7 @@
 use crate::catalog::live::LiveCatalog;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
+use crate::media::store::{ImageStore, LocalDirStore};
 use crate::web::{self, board::SharedBoardCounts, page_cache::PageCache};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
@@ -21,6 +22,8 @@ pub struct AppState {
     pub catalog: Arc<LiveCatalog>,
     pub board_counts: SharedBoardCounts,
     pub pages: PageCache,
+    /// Uploaded images: a local folder by default (see docs/SCALING.md for several instances).
+    pub images: Arc<dyn ImageStore>,
 }
 
 /// A bound, not yet running server.
@@ -58,6 +61,7 @@ impl Application {
             catalog: LiveCatalog::start(settings.database_url.expose().to_owned()),
             board_counts: SharedBoardCounts::default(),
             pages: PageCache::new(settings.page_cache),
+            images: Arc::new(LocalDirStore::new(settings.upload_dir.clone())),
         });
         let shared_state = state.clone();
         let server = HttpServer::new(move || {

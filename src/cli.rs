@@ -28,6 +28,22 @@ enum Command {
     Migrate,
     /// Load content into the database.
     Seed(SeedArgs),
+    /// Create an editor account (the first admin, say). The password comes from
+    /// EDITOR_PASSWORD when it is set, otherwise it is asked for twice without echo.
+    CreateEditor(CreateEditorArgs),
+}
+
+#[derive(Debug, Args)]
+struct CreateEditorArgs {
+    /// The address they sign in with.
+    #[arg(long, value_name = "E")]
+    email: String,
+    /// The name shown in the admin and on the audit log.
+    #[arg(long, value_name = "N")]
+    name: String,
+    /// editor: writes and publishes; admin: also manages editors and reads the audit log.
+    #[arg(long, value_parser = ["admin", "editor"], default_value = "editor")]
+    role: String,
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +74,7 @@ pub fn run() -> ExitCode {
         Command::Migrate => prepare_database(&settings).map(|_| ()),
         Command::Seed(args) if args.demo => seed_demo(&settings),
         Command::Seed(args) => seed_bulk(&settings, args.jobs.unwrap_or_default()),
+        Command::CreateEditor(args) => create_editor(&settings, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -98,6 +115,63 @@ fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
         report.articles
     );
     Ok(())
+}
+
+fn create_editor(settings: &Settings, args: &CreateEditorArgs) -> anyhow::Result<()> {
+    use crate::domain::audit::{AuditAction, AuditEntry};
+    use crate::domain::editor::{EmailAddress, Role, parse_display_name};
+    use crate::domain::password;
+
+    let email =
+        EmailAddress::parse(&args.email).map_err(|e| anyhow::anyhow!("--email {}", e.message))?;
+    let name =
+        parse_display_name(&args.name).map_err(|e| anyhow::anyhow!("--name {}", e.message))?;
+    let role = Role::parse(&args.role).map_err(|e| anyhow::anyhow!("--role {}", e.message))?;
+    let password = match std::env::var("EDITOR_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let first = rpassword::prompt_password("Password for the new editor: ")
+                .context("reading the password (set EDITOR_PASSWORD when there is no terminal)")?;
+            let second = rpassword::prompt_password("The same password again: ")
+                .context("reading the password")?;
+            anyhow::ensure!(first == second, "the two passwords are not the same");
+            first
+        }
+    };
+    password::check_new_password(&password, &[email.as_str(), &name])
+        .map_err(|e| anyhow::anyhow!("the password {}", e.message))?;
+    let hash = password::hash_password(&password);
+    let mut conn = prepare_database(settings)?;
+    let entry = AuditEntry {
+        editor_id: None,
+        editor_email: String::new(),
+        action: AuditAction::EditorCreated,
+        subject_type: "editor",
+        subject_id: None,
+        summary: format!("{} as {role} (command line)", email.as_str()),
+        client_addr: String::new(),
+    };
+    let created = repo::audit::audited(&mut conn, entry, |conn, entry| {
+        let id = repo::editors::create(conn, &email, &name, role, &hash)?;
+        entry.subject_id = Some(id);
+        Ok(id)
+    });
+    match created {
+        Ok(id) => {
+            println!(
+                "Created {role} {name} <{}> (id {id}). Sign in at /admin/login.",
+                email.as_str()
+            );
+            Ok(())
+        }
+        Err(repo::RepoError::Conflict(_)) => {
+            anyhow::bail!(
+                "an editor with the e-mail address {} exists already",
+                email.as_str()
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {

@@ -59,6 +59,8 @@ pub struct Settings {
     /// Whether rendered pages are kept for a second (see `web::page_cache`); off only to
     /// measure what rendering costs.
     pub page_cache: bool,
+    /// Where uploaded images are stored (the local image store).
+    pub upload_dir: PathBuf,
     /// True when the development secret stands in for `SECRET_KEY`; start-up warns.
     pub uses_dev_secret: bool,
 }
@@ -190,6 +192,7 @@ impl Settings {
             db_acquire_timeout: Duration::from_millis(1500),
             static_dir: var("STATIC_DIR").map_or_else(|| PathBuf::from("static"), PathBuf::from),
             page_cache,
+            upload_dir: var("UPLOAD_DIR").map_or_else(|| PathBuf::from("uploads"), PathBuf::from),
             uses_dev_secret,
         })
     }

@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
-/// The channel the trigger notifies on; payloads are job ids, `sync:<n>`, or `reload`
-/// (after a bulk load, which sends no notification per job).
+/// The channel the triggers notify on; payloads are job ids, `sync:<n>`, `reload` (after a
+/// bulk load, which sends no notification per job) or `content` (an article changed).
 pub const CHANNEL: &str = "jobboard_jobs";
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// Changes are gathered for this long before a new snapshot is built, so a burst of
@@ -469,6 +469,8 @@ struct Pending {
     changed: BTreeSet<i64>,
     sync: Option<u64>,
     reload: bool,
+    /// Articles (or other content beside jobs) changed: pages derived from them are stale.
+    content: bool,
 }
 
 impl Pending {
@@ -479,6 +481,8 @@ impl Pending {
             }
         } else if payload == "reload" {
             self.reload = true;
+        } else if payload == "content" {
+            self.content = true;
         } else if let Ok(id) = payload.parse::<i64>() {
             self.changed.insert(id);
         }
@@ -561,9 +565,11 @@ fn follow_once(database_url: &str, follower: &Follower) -> anyhow::Result<()> {
             conn.batch_execute("SELECT 1")?;
             last_heard = Instant::now();
         }
-        // A sync request is answered at once; plain changes wait for the batch window.
-        let due =
-            pending.sync.is_some() || batch_started.is_some_and(|at| at.elapsed() >= BATCH_WINDOW);
+        // A sync request and a content change are answered at once; job changes wait for
+        // the batch window.
+        let due = pending.sync.is_some()
+            || pending.content
+            || batch_started.is_some_and(|at| at.elapsed() >= BATCH_WINDOW);
         if !due {
             continue;
         }
@@ -574,6 +580,9 @@ fn follow_once(database_url: &str, follower: &Follower) -> anyhow::Result<()> {
         } else if !batch.changed.is_empty() {
             let changed: Vec<i64> = batch.changed.into_iter().collect();
             apply_changes(&mut conn, &live, &changed)?;
+        }
+        if batch.content && batch.sync.is_none() {
+            live.version.fetch_add(1, Ordering::AcqRel);
         }
         if let Some(token) = batch.sync {
             // Whoever asked for the sync may have changed more than jobs: derived pages

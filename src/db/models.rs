@@ -260,3 +260,28 @@ pub struct AuditRow {
     pub summary: String,
     pub client_addr: String,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::images, check_for_backend(diesel::pg::Pg))]
+pub struct ImageRow {
+    pub id: i64,
+    pub base_name: String,
+    pub extension: String,
+    pub widths: Vec<Option<i32>>,
+    pub width: i32,
+    pub height: i32,
+    pub original_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::db::schema::images)]
+pub struct NewImageRow<'a> {
+    pub base_name: &'a str,
+    pub extension: &'a str,
+    pub widths: Vec<i32>,
+    pub width: i32,
+    pub height: i32,
+    pub original_name: &'a str,
+    pub uploaded_by: Option<i64>,
+}

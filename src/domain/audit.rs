@@ -132,7 +132,12 @@ mod tests {
             assert_eq!(AuditAction::parse(action.as_str()), Some(action));
             let (area, verb) = action.as_str().split_once('.').unwrap();
             assert!(!area.is_empty() && !verb.is_empty());
-            assert!(action.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'));
+            assert!(
+                action
+                    .as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+            );
         }
         assert_eq!(AuditAction::parse("article.burned"), None);
     }

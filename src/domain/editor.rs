@@ -82,7 +82,10 @@ pub fn parse_display_name(raw: &str) -> Result<String, InvalidInput> {
     let trimmed = raw.trim();
     let chars = trimmed.chars().count();
     if chars == 0 || chars > 100 || trimmed.chars().any(char::is_control) {
-        return Err(InvalidInput::new("name", "must be 1 to 100 characters long"));
+        return Err(InvalidInput::new(
+            "name",
+            "must be 1 to 100 characters long",
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -115,7 +118,15 @@ mod tests {
         let email = EmailAddress::parse("  Anna.Schmidt@Example.org ").unwrap();
         assert_eq!(email.as_str(), "Anna.Schmidt@Example.org");
         assert_eq!(email.key(), "anna.schmidt@example.org");
-        for bad in ["", "anna", "@example.org", "anna@", "a b@example.org", "a@b@c.de", "a@localhost"] {
+        for bad in [
+            "",
+            "anna",
+            "@example.org",
+            "anna@",
+            "a b@example.org",
+            "a@b@c.de",
+            "a@localhost",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
     }
@@ -163,7 +174,10 @@ mod throttle_tests {
         assert_eq!(throttled_for(&failures[..4], 5, now), None);
         let wait = throttled_for(&failures, 5, now).unwrap();
         assert_eq!(wait, TimeDelta::minutes(7));
-        assert_eq!(throttled_for(&failures, 5, now + TimeDelta::minutes(8)), None);
+        assert_eq!(
+            throttled_for(&failures, 5, now + TimeDelta::minutes(8)),
+            None
+        );
         assert_eq!(throttled_for(&failures, 0, now), None);
     }
 }

@@ -7,6 +7,7 @@ pub mod company;
 pub mod dates;
 pub mod editor;
 pub mod filter;
+pub mod image;
 pub mod job;
 pub mod markdown;
 pub mod password;

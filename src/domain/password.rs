@@ -101,8 +101,7 @@ mod tests {
         assert!(check_new_password("passwordpassword", &[]).is_err());
         assert!(check_new_password("123456789012", &[]).is_err());
         assert!(
-            check_new_password("anna.schmidt@example.org", &["anna.schmidt@example.org"])
-                .is_err()
+            check_new_password("anna.schmidt@example.org", &["anna.schmidt@example.org"]).is_err()
         );
     }
 
@@ -114,7 +113,10 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_phc_strings_that_verify() {
         let hash = hash_password("violet tractor harbour 42 sings");
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(verify_password("violet tractor harbour 42 sings", &hash));
         assert!(!verify_password("violet tractor harbour 42 sing", &hash));
         assert!(!verify_password("anything", "not a hash"));

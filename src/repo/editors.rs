@@ -227,7 +227,9 @@ pub fn end_session(conn: &mut PgConnection, token_hash: &[u8]) -> RepoResult<()>
 fn end_sessions_of(conn: &mut PgConnection, editor_id: i64, keep: Option<&[u8]>) -> RepoResult<()> {
     let mine = editor_sessions::table.filter(editor_sessions::editor_id.eq(editor_id));
     match keep {
-        Some(keep) => diesel::delete(mine.filter(editor_sessions::token_hash.ne(keep))).execute(conn)?,
+        Some(keep) => {
+            diesel::delete(mine.filter(editor_sessions::token_hash.ne(keep))).execute(conn)?
+        }
         None => diesel::delete(mine).execute(conn)?,
     };
     Ok(())
@@ -301,4 +303,20 @@ pub fn clear_failures(conn: &mut PgConnection, email_key: &str) -> RepoResult<()
     diesel::delete(login_failures::table.filter(login_failures::email_key.eq(email_key)))
         .execute(conn)?;
     Ok(())
+}
+
+/// Runs one sign-in attempt for the account `email_key` in a transaction that holds a
+/// lock on that account: parallel guesses are checked against the throttle one after
+/// another, so none slips past the limit.
+pub fn one_attempt_at_a_time<T>(
+    conn: &mut PgConnection,
+    email_key: &str,
+    attempt: impl FnOnce(&mut PgConnection) -> RepoResult<T>,
+) -> RepoResult<T> {
+    conn.transaction(|conn| {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7272, hashtext($1))")
+            .bind::<Text, _>(email_key)
+            .execute(conn)?;
+        attempt(conn)
+    })
 }

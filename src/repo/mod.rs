@@ -8,6 +8,7 @@ pub mod companies;
 pub mod editors;
 mod convert;
 pub mod health;
+pub mod images;
 pub mod jobs;
 pub mod seo;
 pub mod slugs;

@@ -108,8 +108,9 @@ pub fn safe_return_path(raw: &str) -> String {
         && (raw == "/admin" || raw.starts_with("/admin/") || raw.starts_with("/admin?"))
         && !raw.starts_with("/admin/login")
         && !raw.contains("/..")
-        && !raw.to_ascii_lowercase().contains("%2f")
-        && !raw.to_ascii_lowercase().contains("%5c");
+        && !["%2e", "%2f", "%5c"]
+            .iter()
+            .any(|escape| raw.to_ascii_lowercase().contains(escape));
     if local {
         raw.to_owned()
     } else {
@@ -138,12 +139,19 @@ pub async fn admin_gate(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let path = req.path().to_owned();
+    // The router matches the decoded path (`/%61dmin` is `/admin`), so the gate must too.
+    let path = req.match_info().as_str().to_owned();
     if path != "/admin" && !path.starts_with("/admin/") {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     }
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     };
     let is_post = req.method() == Method::POST;
     let access = admin::access_for(req.method(), req.match_pattern().as_deref());
@@ -205,9 +213,9 @@ pub async fn admin_gate(
                     .finish(),
             )
         }
-        (Access::Admin, Some(s)) if s.editor.role != Role::Admin => Some(
-            WebError::Forbidden("Only admins may open this page.".to_owned()).error_response(),
-        ),
+        (Access::Admin, Some(s)) if s.editor.role != Role::Admin => {
+            Some(WebError::Forbidden("Only admins may open this page.".to_owned()).error_response())
+        }
         (Access::Unlisted, Some(_)) => Some(WebError::NotFound.error_response()),
         _ => None,
     };
@@ -217,14 +225,22 @@ pub async fn admin_gate(
 
     if is_post {
         if let Err(e) = check_origin(&req, &state.base_url) {
-            return Ok(finish_admin(req.into_response(e.error_response()), &state, false));
+            return Ok(finish_admin(
+                req.into_response(e.error_response()),
+                &state,
+                false,
+            ));
         }
         match read_csrf_checked_body(&mut req, &info).await {
             Ok(body) => {
                 req.extensions_mut().insert(FormBody(body));
             }
             Err(e) => {
-                return Ok(finish_admin(req.into_response(e.error_response()), &state, false));
+                return Ok(finish_admin(
+                    req.into_response(e.error_response()),
+                    &state,
+                    false,
+                ));
             }
         }
     }
@@ -248,7 +264,9 @@ fn finish_admin(
         HeaderValue::from_static("noindex, nofollow"),
     );
     if clear_flash {
-        let _ = response.response_mut().add_cookie(&removal(state, FLASH_COOKIE));
+        let _ = response
+            .response_mut()
+            .add_cookie(&removal(state, FLASH_COOKIE));
     }
     response
 }
@@ -267,19 +285,22 @@ fn check_origin(req: &ServiceRequest, base_url: &str) -> Result<(), WebError> {
                 "This form was sent from another site, so it was not accepted.".to_owned(),
             ));
         }
-    } else if let Some(site) = headers.get("sec-fetch-site") {
-        if !matches!(site.to_str().unwrap_or_default(), "same-origin" | "none") {
-            return Err(WebError::Forbidden(
-                "This form was sent from another site, so it was not accepted.".to_owned(),
-            ));
-        }
+    } else if let Some(site) = headers.get("sec-fetch-site")
+        && !matches!(site.to_str().unwrap_or_default(), "same-origin" | "none")
+    {
+        return Err(WebError::Forbidden(
+            "This form was sent from another site, so it was not accepted.".to_owned(),
+        ));
     }
     Ok(())
 }
 
 /// Reads a form post (or, for a multipart upload, only its query string) and checks the
 /// `csrf` field against the expected token.
-async fn read_csrf_checked_body(req: &mut ServiceRequest, info: &GateInfo) -> Result<Bytes, WebError> {
+async fn read_csrf_checked_body(
+    req: &mut ServiceRequest,
+    info: &GateInfo,
+) -> Result<Bytes, WebError> {
     let forbidden = || {
         WebError::Forbidden(
             "This form has expired or was not sent from this site. Go back, reload the page and try again."
@@ -359,7 +380,9 @@ async fn signed_out_post(req: &mut ServiceRequest, state: &AppState, path: &str)
         "",
         &safe_return_path(path),
         &resume,
-        Some("Your session has ended. Sign in again: what you were saving is kept and comes back after sign-in."),
+        Some(
+            "Your session has ended. Sign in again: what you were saving is kept and comes back after sign-in.",
+        ),
         None,
     );
     match page {
@@ -501,7 +524,9 @@ impl<T: DeserializeOwned> FromRequest for AdminForm<T> {
                         "is incomplete or malformed",
                     ))
                 }),
-            None => Err(WebError::Forbidden("This form was not accepted.".to_owned())),
+            None => Err(WebError::Forbidden(
+                "This form was not accepted.".to_owned(),
+            )),
         })
     }
 }
@@ -519,7 +544,11 @@ pub fn see_other_with_flash(state: &AppState, location: &str, flash: &str) -> Ht
     let mut response = HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish();
-    let value: String = flash.chars().filter(|c| !c.is_control()).take(300).collect();
+    let value: String = flash
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect();
     let _ = response.add_cookie(&cookie(state, FLASH_COOKIE, value));
     response
 }
@@ -550,7 +579,10 @@ mod tests {
 
     #[test]
     fn return_paths_stay_on_the_admin_side_of_this_site() {
-        assert_eq!(safe_return_path("/admin/articles?status=draft"), "/admin/articles?status=draft");
+        assert_eq!(
+            safe_return_path("/admin/articles?status=draft"),
+            "/admin/articles?status=draft"
+        );
         assert_eq!(safe_return_path("/admin"), "/admin");
         for bad in [
             "//evil.example",
@@ -559,6 +591,8 @@ mod tests {
             "/admin/../jobs",
             "/admin//evil",
             "/admin/%2f%2fevil",
+            "/admin/%2e%2e/jobs",
+            "/admin/.%2E/jobs",
             "/jobs",
             "admin",
             "",

@@ -522,3 +522,462 @@ pub fn basic_fixtures(app: &TestApp) {
     app.technology("go", "Go");
     app.technology("postgresql", "PostgreSQL");
 }
+
+// ---------------------------------------------------------------------------------------
+// The editorial side: editors, a cookie-keeping admin client, more app instances.
+
+/// A password that passes the strength rule; every test editor gets it unless told.
+pub const EDITOR_PASSWORD: &str = "violet tractor harbour 42 sings";
+
+/// Creates an active editor through the library and returns their id.
+pub fn create_editor(
+    conn: &mut PgConnection,
+    email: &str,
+    name: &str,
+    role: jobboard::domain::editor::Role,
+    password: &str,
+) -> i64 {
+    let email = jobboard::domain::editor::EmailAddress::parse(email).expect("a valid e-mail");
+    repo::editors::create(
+        conn,
+        &email,
+        name,
+        role,
+        &jobboard::domain::password::hash_password(password),
+    )
+    .expect("new editor")
+}
+
+impl TestApp {
+    /// An active editor with [`EDITOR_PASSWORD`]; their id.
+    pub fn editor(&self, email: &str, name: &str, role: jobboard::domain::editor::Role) -> i64 {
+        create_editor(&mut self.db.connect(), email, name, role, EDITOR_PASSWORD)
+    }
+
+    /// A new, signed-out admin client for this app.
+    pub fn admin_client(&self) -> AdminClient {
+        AdminClient::new(&self.address)
+    }
+
+    /// A new editor with `role`, signed in on a client of its own: the client and the id.
+    pub async fn signed_in(
+        &self,
+        email: &str,
+        role: jobboard::domain::editor::Role,
+    ) -> (AdminClient, i64) {
+        let name = email.split('@').next().unwrap_or("Editor").to_owned();
+        let id = self.editor(email, &name, role);
+        let client = self.admin_client();
+        client.sign_in(email, EDITOR_PASSWORD).await;
+        (client, id)
+    }
+}
+
+/// Another server instance on an existing database (which it does not own or drop):
+/// sessions and throttling are shared through PostgreSQL.
+pub struct AppInstance {
+    pub address: String,
+    catalog: Arc<jobboard::catalog::live::LiveCatalog>,
+}
+
+impl Drop for AppInstance {
+    fn drop(&mut self) {
+        self.catalog.stop();
+    }
+}
+
+impl AppInstance {
+    pub fn admin_client(&self) -> AdminClient {
+        AdminClient::new(&self.address)
+    }
+}
+
+/// Starts one more app instance on `app`'s database, with the test settings.
+pub async fn spawn_instance_on(app: &TestApp) -> AppInstance {
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", app.db.url()),
+        ("BIND", "127.0.0.1:0".to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+        ("DB_POOL_SIZE", "4".to_owned()),
+    ]);
+    let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+    settings.static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+    let instance = Application::build(&settings).expect("app builds");
+    let address = format!("http://127.0.0.1:{}", instance.port());
+    let catalog = instance.catalog();
+    actix_web::rt::spawn(instance.into_server());
+    AppInstance { address, catalog }
+}
+
+/// A response of [`AdminClient`]: the page, and every `Set-Cookie` header as sent.
+pub struct AdminResponse {
+    pub page: Page,
+    pub set_cookies: Vec<String>,
+}
+
+impl std::ops::Deref for AdminResponse {
+    type Target = Page;
+    fn deref(&self) -> &Page {
+        &self.page
+    }
+}
+
+impl AdminResponse {
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+
+    /// The whole `Set-Cookie` header that sets `name`, attributes included.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        let prefix = format!("{name}=");
+        self.set_cookies
+            .iter()
+            .find(|c| c.starts_with(&prefix))
+            .map(String::as_str)
+    }
+
+    /// The CSRF token of the page's forms.
+    pub fn csrf(&self) -> Option<String> {
+        form_value(&self.body, "csrf")
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) {
+        assert_eq!(
+            self.status,
+            status,
+            "expected {status}, got {} (location {:?}):\n{}",
+            self.status,
+            self.location(),
+            self.body
+        );
+    }
+
+    /// Asserts a 303 to exactly `location`.
+    #[track_caller]
+    pub fn assert_redirect(&self, location: &str) {
+        assert_eq!(
+            (self.status, self.location()),
+            (303, Some(location)),
+            "{}",
+            self.body
+        );
+    }
+
+    /// Asserts a 303 to the sign-in page (any `next`).
+    #[track_caller]
+    pub fn assert_sign_in_redirect(&self) {
+        assert!(
+            self.status == 303
+                && self
+                    .location()
+                    .is_some_and(|l| l == "/admin/login" || l.starts_with("/admin/login?")),
+            "expected a 303 to /admin/login, got {} to {:?}",
+            self.status,
+            self.location()
+        );
+    }
+}
+
+/// The (HTML-unescaped) `value` of the first `<input>` named `name` in `html`.
+pub fn form_value(html: &str, name: &str) -> Option<String> {
+    let wanted = format!("name=\"{name}\"");
+    html.split("<input").skip(1).find_map(|rest| {
+        let tag = rest.split('>').next()?;
+        if !tag.contains(&wanted) {
+            return None;
+        }
+        let value = tag.split(" value=\"").nth(1)?.split('"').next()?;
+        Some(html_unescape(value))
+    })
+}
+
+/// Undoes HTML escaping of attribute values: named and numeric character references.
+pub fn html_unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .map(|hex| u32::from_str_radix(hex, 16))
+                .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
+                .and_then(Result::ok)
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A browser-like client for `/admin`: keeps cookies by hand (redirects are not
+/// followed), sends `Origin` with every form post, and finds CSRF tokens in pages.
+pub struct AdminClient {
+    pub address: String,
+    origin: String,
+    client: awc::Client,
+    cookies: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+impl AdminClient {
+    pub fn new(address: &str) -> Self {
+        Self {
+            address: address.to_owned(),
+            origin: address.to_owned(),
+            client: awc::Client::builder()
+                .disable_redirects()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+            cookies: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The `Origin` form posts carry (by default the app's address).
+    pub fn with_origin(mut self, origin: &str) -> Self {
+        origin.clone_into(&mut self.origin);
+        self
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    /// The session token (`jb_session` cookie) this client holds.
+    pub fn session(&self) -> Option<String> {
+        self.cookie("jb_session")
+    }
+
+    /// A new client on `address` holding only this session token: another browser (or
+    /// another server) presenting the same cookie.
+    pub fn with_session(address: &str, token: &str) -> Self {
+        let client = Self::new(address);
+        client.set_cookie("jb_session", token);
+        client
+    }
+
+    fn cookie_header(&self) -> Option<String> {
+        let cookies = self.cookies.lock().unwrap();
+        (!cookies.is_empty()).then(|| {
+            cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
+    async fn send(
+        &self,
+        request: awc::ClientRequest,
+        body: Option<String>,
+        what: &str,
+    ) -> AdminResponse {
+        let request = match self.cookie_header() {
+            Some(cookies) => request.insert_header(("cookie", cookies)),
+            None => request,
+        };
+        let sent = match body {
+            Some(body) => {
+                request
+                    .content_type("application/x-www-form-urlencoded")
+                    .send_body(body)
+                    .await
+            }
+            None => request.send().await,
+        };
+        let mut response = sent.unwrap_or_else(|e| panic!("{what} failed: {e}"));
+        let body = response.body().limit(10 * 1024 * 1024).await.expect("body");
+        let set_cookies: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
+        {
+            let mut jar = self.cookies.lock().unwrap();
+            for raw in &set_cookies {
+                let mut parts = raw.split(';');
+                let Some((name, value)) = parts.next().and_then(|p| p.trim().split_once('='))
+                else {
+                    continue;
+                };
+                let removed =
+                    value.is_empty() || parts.any(|a| a.trim().eq_ignore_ascii_case("max-age=0"));
+                if removed {
+                    jar.remove(name);
+                } else {
+                    jar.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        AdminResponse {
+            page: Page {
+                status: response.status().as_u16(),
+                headers: response
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_owned(),
+                            v.to_str().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect(),
+                body: String::from_utf8_lossy(&body).into_owned(),
+            },
+            set_cookies,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> AdminResponse {
+        let request = self.client.get(format!("{}{path}", self.address));
+        self.send(request, None, &format!("GET {path}")).await
+    }
+
+    /// Posts `fields` as a form with `Origin` set, exactly as given (no token added).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> AdminResponse {
+        let origin = self.origin.clone();
+        self.post_with(path, fields, &[("origin", &origin)]).await
+    }
+
+    /// Posts `fields` with only the `headers` given (no `Origin` unless listed).
+    pub async fn post_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> AdminResponse {
+        let mut request = self.client.post(format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let body = serde_urlencoded::to_string(fields).expect("form fields");
+        self.send(request, Some(body), &format!("POST {path}"))
+            .await
+    }
+
+    /// The CSRF token of the signed-in session, read from the account page.
+    pub async fn csrf(&self) -> String {
+        let page = self.get("/admin/account").await;
+        page.csrf().unwrap_or_else(|| {
+            panic!(
+                "no csrf token on /admin/account (status {}, location {:?}): not signed in?",
+                page.status,
+                page.location()
+            )
+        })
+    }
+
+    /// Posts `fields` plus the session's CSRF token, as the app's own form would.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> AdminResponse {
+        let csrf = self.csrf().await;
+        let mut all = fields.to_vec();
+        all.push(("csrf", &csrf));
+        self.post(path, &all).await
+    }
+
+    /// Opens the sign-in page (for its token) and posts the sign-in form with `next`;
+    /// the answer to the post. Works signed in too (signing in again).
+    pub async fn login_next(&self, email: &str, password: &str, next: &str) -> AdminResponse {
+        let query = serde_urlencoded::to_string([("next", next)]).unwrap();
+        let form = self.get(&format!("/admin/login?{query}")).await;
+        let csrf = match form.csrf() {
+            Some(csrf) => csrf,
+            None => self.csrf().await,
+        };
+        self.post(
+            "/admin/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("next", next),
+                ("csrf", &csrf),
+            ],
+        )
+        .await
+    }
+
+    /// Like [`AdminClient::login_next`], with no `next`.
+    pub async fn login(&self, email: &str, password: &str) -> AdminResponse {
+        self.login_next(email, password, "").await
+    }
+
+    /// Signs in and asserts it worked.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let response = self.login(email, password).await;
+        assert_eq!(
+            response.status, 303,
+            "sign-in as {email} failed:\n{}",
+            response.body
+        );
+        assert!(self.session().is_some(), "no session cookie after sign-in");
+    }
+}
+
+#[derive(QueryableByName)]
+struct TableDigest {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    digest: String,
+}
+
+/// A digest of every row of every table of the app (migrations bookkeeping aside), by
+/// table: equal digests before and after a request mean it changed nothing.
+pub fn table_digests(conn: &mut PgConnection) -> std::collections::BTreeMap<String, String> {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let tables: Vec<Name> = diesel::sql_query(
+        "SELECT table_name::text AS name FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_type = 'BASE TABLE' \
+         AND table_name NOT LIKE '\\_\\_%' ORDER BY 1",
+    )
+    .load(conn)
+    .expect("list tables");
+    tables
+        .into_iter()
+        .map(|t| {
+            let row: TableDigest = diesel::sql_query(format!(
+                "SELECT '{0}' AS name, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') \
+                 AS digest FROM \"{0}\" t",
+                t.name
+            ))
+            .get_result(conn)
+            .expect("table digest");
+            (row.name, row.digest)
+        })
+        .collect()
+}

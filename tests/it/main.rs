@@ -1,6 +1,7 @@
 //! Integration tests: the real application on a random port against a fresh PostgreSQL
 //! database per test, cloned from a migrated template.
 
+mod admin;
 mod browser;
 mod cli;
 mod filters;

@@ -23,7 +23,11 @@ struct AccountPage {
     errors: FormErrors,
 }
 
-fn page(ctx: &AdminContext, errors: FormErrors, status: StatusCode) -> Result<HttpResponse, WebError> {
+fn page(
+    ctx: &AdminContext,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, WebError> {
     let body = AccountPage {
         layout: AdminLayout::new(ctx, AdminSection::Account, "Your account"),
         name: ctx.editor.display_name.clone(),
@@ -59,7 +63,10 @@ pub async fn change_password(
     AdminForm(form): AdminForm<PasswordForm>,
 ) -> Result<HttpResponse, WebError> {
     let id = ctx.editor.id;
-    let stored = with_conn(&state.pool, move |conn| repo::editors::password_hash(conn, id)).await?;
+    let stored = with_conn(&state.pool, move |conn| {
+        repo::editors::password_hash(conn, id)
+    })
+    .await?;
     let current = form.current.clone();
     let current_ok = web::block(move || password::verify_password(&current, &stored)).await?;
     let mut errors = FormErrors::default();

@@ -92,22 +92,29 @@ pub async fn index(
     // "until" includes the day typed.
     let until = day_start(&q.until).map(|t| t + chrono::TimeDelta::days(1));
     if (!q.from.is_empty() && from.is_none()) || (!q.until.is_empty() && until.is_none()) {
-        notice = Some("Dates are read as YYYY-MM-DD; the one that did not fit was left out.".to_owned());
+        notice =
+            Some("Dates are read as YYYY-MM-DD; the one that did not fit was left out.".to_owned());
     }
-    let page = q.page.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)).unwrap_or(1);
+    let page = q
+        .page
+        .parse::<i64>()
+        .ok()
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
     let filter = AuditFilter {
         editor_id,
         action: action.map(AuditAction::as_str),
         from,
         until,
     };
-    let ((entries, more), editors): ((Vec<_>, bool), Vec<Editor>) = with_conn(&state.pool, move |conn| {
-        Ok((
-            repo::audit::list(conn, &filter, PER_PAGE, (page - 1) * PER_PAGE)?,
-            repo::editors::list(conn)?,
-        ))
-    })
-    .await?;
+    let ((entries, more), editors): ((Vec<_>, bool), Vec<Editor>) =
+        with_conn(&state.pool, move |conn| {
+            Ok((
+                repo::audit::list(conn, &filter, PER_PAGE, (page - 1) * PER_PAGE)?,
+                repo::editors::list(conn)?,
+            ))
+        })
+        .await?;
     let url_for = |n: i64| {
         let pairs = [
             ("editor", q.editor.as_str()),
@@ -135,8 +142,13 @@ pub async fn index(
                 EntryView {
                     at: local.format("%-d %b %Y, %H:%M:%S").to_string(),
                     at_iso: e.at.to_rfc3339(),
-                    who: if e.editor_email.is_empty() { "—".to_owned() } else { e.editor_email },
-                    action: AuditAction::parse(&e.action).map_or(e.action.clone(), |a| a.label().to_owned()),
+                    who: if e.editor_email.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        e.editor_email
+                    },
+                    action: AuditAction::parse(&e.action)
+                        .map_or(e.action.clone(), |a| a.label().to_owned()),
                     subject: subject_link(&e.subject_type, e.subject_id),
                     summary: e.summary,
                     client_addr: e.client_addr,

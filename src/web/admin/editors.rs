@@ -3,7 +3,7 @@
 use super::path_id;
 use crate::app::AppState;
 use crate::domain::audit::AuditAction;
-use crate::domain::editor::{EmailAddress, Editor, Role, parse_display_name};
+use crate::domain::editor::{Editor, EmailAddress, Role, parse_display_name};
 use crate::domain::password;
 use crate::repo::{self, RepoError};
 use crate::views::admin::{AdminLayout, AdminSection, FormErrors};
@@ -79,7 +79,10 @@ async fn list_page(
         .body(body))
 }
 
-pub async fn index(state: web::Data<AppState>, ctx: AdminContext) -> Result<HttpResponse, WebError> {
+pub async fn index(
+    state: web::Data<AppState>,
+    ctx: AdminContext,
+) -> Result<HttpResponse, WebError> {
     let form = NewEditorForm {
         role: "editor".to_owned(),
         ..NewEditorForm::default()
@@ -104,15 +107,26 @@ pub async fn create(
         .map_err(|e| errors.add("role", format!("The role {}.", e.message)))
         .ok();
     if let Err(e) = password::check_new_password(&form.password, &[&form.email, &form.name]) {
-        errors.add("password", format!("The password {}.", e.message.trim_end_matches('.')));
+        errors.add(
+            "password",
+            format!("The password {}.", e.message.trim_end_matches('.')),
+        );
     }
     let (Some(email), Some(name), Some(role), true) = (email, name, role, errors.is_empty()) else {
-        let kept = NewEditorForm { password: String::new(), ..form };
+        let kept = NewEditorForm {
+            password: String::new(),
+            ..form
+        };
         return list_page(&state, &ctx, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let plain = form.password.clone();
     let hash = web::block(move || password::hash_password(&plain)).await?;
-    let entry = ctx.audit(AuditAction::EditorCreated, "editor", None, format!("{} as {}", email.as_str(), role));
+    let entry = ctx.audit(
+        AuditAction::EditorCreated,
+        "editor",
+        None,
+        format!("{} as {}", email.as_str(), role),
+    );
     let created = {
         let email = email.clone();
         let name = name.clone();
@@ -131,7 +145,10 @@ pub async fn create(
     };
     let Some(id) = created else {
         let mut errors = FormErrors::default();
-        errors.add("email", "An editor with this e-mail address exists already.");
+        errors.add(
+            "email",
+            "An editor with this e-mail address exists already.",
+        );
         let kept = NewEditorForm {
             password: String::new(),
             ..form
@@ -194,7 +211,9 @@ pub struct RoleForm {
 /// The last active admin can neither be demoted nor deactivated: someone must be able
 /// to manage editors.
 fn leaves_no_admin(conn: &mut diesel::PgConnection, target: &Editor) -> Result<bool, RepoError> {
-    Ok(target.role == Role::Admin && target.active && repo::editors::count_active_admins(conn)? <= 1)
+    Ok(target.role == Role::Admin
+        && target.active
+        && repo::editors::count_active_admins(conn)? <= 1)
 }
 
 #[tracing::instrument(skip_all)]
@@ -210,7 +229,12 @@ pub async fn change_role(
         errors.add("role", "Choose editor or admin.");
         return editor_page(&state, &ctx, id, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let entry = ctx.audit(AuditAction::EditorRoleChanged, "editor", Some(id), format!("to {role}"));
+    let entry = ctx.audit(
+        AuditAction::EditorRoleChanged,
+        "editor",
+        Some(id),
+        format!("to {role}"),
+    );
     let changed = with_conn(&state.pool, move |conn| {
         let changed = repo::audit::audited(conn, entry, |conn, _| {
             let target = repo::editors::find(conn, id)?;
@@ -234,7 +258,10 @@ pub async fn change_role(
         )),
         None => {
             let mut errors = FormErrors::default();
-            errors.add("role", "This is the last active admin; make someone else admin first.");
+            errors.add(
+                "role",
+                "This is the last active admin; make someone else admin first.",
+            );
             editor_page(&state, &ctx, id, errors, StatusCode::CONFLICT).await
         }
     }
@@ -288,7 +315,10 @@ pub async fn change_active(
         )),
         None => {
             let mut errors = FormErrors::default();
-            errors.add("active", "This is the last active admin; make someone else admin first.");
+            errors.add(
+                "active",
+                "This is the last active admin; make someone else admin first.",
+            );
             editor_page(&state, &ctx, id, errors, StatusCode::CONFLICT).await
         }
     }
@@ -311,9 +341,14 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, WebError> {
     let id = path_id(&id)?;
     let target = with_conn(&state.pool, move |conn| repo::editors::find(conn, id)).await?;
-    if let Err(e) = password::check_new_password(&form.password, &[&target.email, &target.display_name]) {
+    if let Err(e) =
+        password::check_new_password(&form.password, &[&target.email, &target.display_name])
+    {
         let mut errors = FormErrors::default();
-        errors.add("password", format!("The password {}.", e.message.trim_end_matches('.')));
+        errors.add(
+            "password",
+            format!("The password {}.", e.message.trim_end_matches('.')),
+        );
         return editor_page(&state, &ctx, id, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let plain = form.password;
@@ -328,6 +363,9 @@ pub async fn reset_password(
     Ok(see_other_with_flash(
         &state,
         &format!("/admin/editors/{id}"),
-        &format!("The password of {} has been reset and their sessions ended.", target.display_name),
+        &format!(
+            "The password of {} has been reset and their sessions ended.",
+            target.display_name
+        ),
     ))
 }

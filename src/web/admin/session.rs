@@ -124,72 +124,77 @@ pub async fn login(
     let attempt = {
         let csrf = csrf.clone();
         with_conn(&state.pool, move |conn| {
-            let now = Utc::now();
-            let since = now - FAILURE_WINDOW;
-            let by_account = repo::editors::recent_failures(
-                conn,
-                FailureKey::Account(&email_key),
-                since,
-                ACCOUNT_FAILURE_LIMIT,
-            )?;
-            let by_address = repo::editors::recent_failures(
-                conn,
-                FailureKey::Address(&addr),
-                since,
-                ADDRESS_FAILURE_LIMIT,
-            )?;
-            let wait = throttled_for(&by_account, ACCOUNT_FAILURE_LIMIT, now)
-                .max(throttled_for(&by_address, ADDRESS_FAILURE_LIMIT, now));
-            let anonymous = |action| AuditEntry {
-                editor_id: None,
-                editor_email: typed_email.clone(),
-                action,
-                subject_type: "",
-                subject_id: None,
-                summary: String::new(),
-                client_addr: addr.clone(),
-            };
-            if let Some(wait) = wait {
-                repo::audit::record(conn, &anonymous(AuditAction::SignInThrottled))?;
-                return Ok(Attempt::Throttled(
-                    u64::try_from(wait.num_seconds()).unwrap_or(1).max(1),
-                ));
-            }
-            let found = match EmailAddress::parse(&typed_email) {
-                Ok(email) => repo::editors::find_credentials(conn, &email)?,
-                Err(_) => None,
-            };
-            // The same work whether or not the account exists: no timing tells them apart.
-            let editor = match found {
-                Some((editor, hash)) if password::verify_password(&password, &hash) => Some(editor),
-                Some(_) => None,
-                None => {
-                    password::verify_dummy(&password);
-                    None
+            let lock_key = email_key.clone();
+            repo::editors::one_attempt_at_a_time(conn, &lock_key, |conn| {
+                let now = Utc::now();
+                let since = now - FAILURE_WINDOW;
+                let by_account = repo::editors::recent_failures(
+                    conn,
+                    FailureKey::Account(&email_key),
+                    since,
+                    ACCOUNT_FAILURE_LIMIT,
+                )?;
+                let by_address = repo::editors::recent_failures(
+                    conn,
+                    FailureKey::Address(&addr),
+                    since,
+                    ADDRESS_FAILURE_LIMIT,
+                )?;
+                let wait = throttled_for(&by_account, ACCOUNT_FAILURE_LIMIT, now)
+                    .max(throttled_for(&by_address, ADDRESS_FAILURE_LIMIT, now));
+                let anonymous = |action| AuditEntry {
+                    editor_id: None,
+                    editor_email: typed_email.clone(),
+                    action,
+                    subject_type: "",
+                    subject_id: None,
+                    summary: String::new(),
+                    client_addr: addr.clone(),
+                };
+                if let Some(wait) = wait {
+                    repo::audit::record(conn, &anonymous(AuditAction::SignInThrottled))?;
+                    return Ok(Attempt::Throttled(
+                        u64::try_from(wait.num_seconds()).unwrap_or(1).max(1),
+                    ));
                 }
-            };
-            let Some(editor) = editor else {
-                repo::editors::record_failure(conn, &email_key, &addr, now)?;
-                repo::audit::record(conn, &anonymous(AuditAction::SignInFailed))?;
-                return Ok(Attempt::Failed);
-            };
-            let entry = AuditEntry {
-                editor_id: Some(editor.id),
-                editor_email: editor.email.clone(),
-                action: AuditAction::SignIn,
-                subject_type: "editor",
-                subject_id: Some(editor.id),
-                summary: String::new(),
-                client_addr: addr.clone(),
-            };
-            repo::audit::audited(conn, entry, |conn, _| {
-                repo::editors::clear_failures(conn, &email_key)?;
-                if let Some(old) = &old_hash {
-                    repo::editors::end_session(conn, old)?;
-                }
-                repo::editors::start_session(conn, editor.id, &new_hash, &csrf, &addr, now)
-            })?;
-            Ok(Attempt::SignedIn(editor))
+                let found = match EmailAddress::parse(&typed_email) {
+                    Ok(email) => repo::editors::find_credentials(conn, &email)?,
+                    Err(_) => None,
+                };
+                // The same work whether or not the account exists: no timing tells them apart.
+                let editor = match found {
+                    Some((editor, hash)) if password::verify_password(&password, &hash) => {
+                        Some(editor)
+                    }
+                    Some(_) => None,
+                    None => {
+                        password::verify_dummy(&password);
+                        None
+                    }
+                };
+                let Some(editor) = editor else {
+                    repo::editors::record_failure(conn, &email_key, &addr, now)?;
+                    repo::audit::record(conn, &anonymous(AuditAction::SignInFailed))?;
+                    return Ok(Attempt::Failed);
+                };
+                let entry = AuditEntry {
+                    editor_id: Some(editor.id),
+                    editor_email: editor.email.clone(),
+                    action: AuditAction::SignIn,
+                    subject_type: "editor",
+                    subject_id: Some(editor.id),
+                    summary: String::new(),
+                    client_addr: addr.clone(),
+                };
+                repo::audit::audited(conn, entry, |conn, _| {
+                    repo::editors::clear_failures(conn, &email_key)?;
+                    if let Some(old) = &old_hash {
+                        repo::editors::end_session(conn, old)?;
+                    }
+                    repo::editors::start_session(conn, editor.id, &new_hash, &csrf, &addr, now)
+                })?;
+                Ok(Attempt::SignedIn(editor))
+            })
         })
         .await?
     };
@@ -214,7 +219,8 @@ pub async fn login(
             let mut response = if form.resume.is_empty() {
                 see_other(&next)
             } else {
-                let ctx = AdminContext::fresh(editor, csrf, visitor.client_addr.clone(), token.clone());
+                let ctx =
+                    AdminContext::fresh(editor, csrf, visitor.client_addr.clone(), token.clone());
                 super::resume_after_sign_in(&state, &ctx, &next, &form.resume).await?
             };
             auth::set_session_cookie(&state, &mut response, token);
