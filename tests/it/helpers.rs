@@ -153,6 +153,12 @@ impl TestDatabase {
         database_url(&self.name)
     }
 
+    /// The image store of apps on this database: a temporary folder, shared by every
+    /// instance on it (as a shared store would be) and removed with the database.
+    pub fn upload_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("{}_uploads", self.name))
+    }
+
     pub fn connect(&self) -> PgConnection {
         PgConnection::establish(&self.url()).expect("connect to test database")
     }
@@ -160,6 +166,7 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.upload_dir());
         let mut conn = maintenance_connection();
         let _ = diesel::sql_query(format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
@@ -238,6 +245,7 @@ pub async fn spawn_app_with(
         ("BIND", "127.0.0.1:0".to_owned()),
         ("RUST_LOG", "warn".to_owned()),
         ("DB_POOL_SIZE", "4".to_owned()),
+        ("UPLOAD_DIR", db.upload_dir().display().to_string()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
@@ -599,6 +607,7 @@ pub async fn spawn_instance_on(app: &TestApp) -> AppInstance {
         ("BIND", "127.0.0.1:0".to_owned()),
         ("RUST_LOG", "warn".to_owned()),
         ("DB_POOL_SIZE", "4".to_owned()),
+        ("UPLOAD_DIR", app.db.upload_dir().display().to_string()),
     ]);
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
     settings.static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
@@ -800,7 +809,7 @@ impl AdminClient {
     async fn send(
         &self,
         request: awc::ClientRequest,
-        body: Option<String>,
+        body: Option<(&str, Vec<u8>)>,
         what: &str,
     ) -> AdminResponse {
         let request = match self.cookie_header() {
@@ -808,12 +817,7 @@ impl AdminClient {
             None => request,
         };
         let sent = match body {
-            Some(body) => {
-                request
-                    .content_type("application/x-www-form-urlencoded")
-                    .send_body(body)
-                    .await
-            }
+            Some((content_type, body)) => request.content_type(content_type).send_body(body).await,
             None => request.send().await,
         };
         let mut response = sent.unwrap_or_else(|e| panic!("{what} failed: {e}"));
@@ -882,8 +886,48 @@ impl AdminClient {
             request = request.insert_header((*name, *value));
         }
         let body = serde_urlencoded::to_string(fields).expect("form fields");
-        self.send(request, Some(body), &format!("POST {path}"))
-            .await
+        self.send(
+            request,
+            Some(("application/x-www-form-urlencoded", body.into_bytes())),
+            &format!("POST {path}"),
+        )
+        .await
+    }
+
+    /// Uploads `bytes` as the multipart field `file` (named `filename`, declared as
+    /// `content_type`) to `path`, with the session's CSRF token in the query string as
+    /// the upload form sends it.
+    pub async fn upload(
+        &self,
+        path: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> AdminResponse {
+        let csrf = self.csrf().await;
+        let boundary = "jobboardtestboundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = self
+            .client
+            .post(format!("{}{path}?csrf={csrf}", self.address));
+        if !self.origin.is_empty() {
+            request = request.insert_header(("origin", self.origin.as_str()));
+        }
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.send(
+            request,
+            Some((&content_type, body)),
+            &format!("POST {path} (upload)"),
+        )
+        .await
     }
 
     /// The CSRF token of the signed-in session, read from the account page.

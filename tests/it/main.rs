@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod filters;
 mod helpers;
+mod images;
 mod jobs;
 mod landing;
 mod other_pages;
