@@ -93,6 +93,8 @@ impl PageCache {
 fn cacheable_request(req: &ServiceRequest) -> bool {
     req.method() == Method::GET
         && !req.path().starts_with("/static/")
+        // Images are immutable files; they would crowd pages out of the cache.
+        && !req.path().starts_with("/media/")
         && !req.headers().contains_key(header::COOKIE)
         && !req.headers().contains_key(header::AUTHORIZATION)
 }

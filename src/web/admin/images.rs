@@ -21,6 +21,10 @@ use futures_util::StreamExt;
 
 const PER_PAGE: i64 = 30;
 
+/// A full-size upload takes a few hundred MB while it is decoded and resized; two at a
+/// time keep memory bounded while the rest wait their turn.
+static PROCESSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 struct ImageView {
     thumb_url: String,
     thumb_width: u32,
@@ -168,7 +172,13 @@ pub async fn upload(
             .await;
         }
     };
-    let processed = match web::block(move || process::process_upload(&bytes)).await? {
+    let permit = PROCESSING
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(anyhow::anyhow!("upload queue closed: {e}")))?;
+    let processed = web::block(move || process::process_upload(&bytes)).await?;
+    drop(permit);
+    let processed = match processed {
         Ok(processed) => processed,
         Err(e) => {
             let status = if e.is_too_large() {
