@@ -15,8 +15,8 @@ struct LastChange {
 }
 
 /// The newest change to any public content: an edit, a new or closed job, a job that
-/// expired, a deletion. Listings and feeds use it as their Last-Modified; each part is
-/// one index probe.
+/// expired, a scheduled article going live, a deletion. Listings and feeds use it as
+/// their Last-Modified; each part is one index probe.
 pub fn last_change(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<DateTime<Utc>> {
     let row: LastChange = diesel::sql_query(
         "SELECT GREATEST(
@@ -24,6 +24,7 @@ pub fn last_change(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<Da
                 (SELECT max(valid_through) FROM jobs WHERE valid_through <= $1),
                 (SELECT max(updated_at) FROM companies),
                 (SELECT max(updated_at) FROM articles),
+                (SELECT max(published_at) FROM articles WHERE status = 'published' AND published_at <= $1),
                 (SELECT max(retired_at) FROM slug_history)) AS at",
     )
     .bind::<Timestamptz, _>(now)
@@ -155,11 +156,13 @@ pub fn companies_in_chunk(
     .load(conn)?)
 }
 
-/// Published articles, newest first.
-pub fn articles(conn: &mut PgConnection) -> RepoResult<Vec<SitemapEntry>> {
+/// Articles live at `now`, newest first; scheduled ones join from their minute on.
+pub fn articles(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<Vec<SitemapEntry>> {
     Ok(diesel::sql_query(
         "SELECT slug, GREATEST(updated_at, published_at) AS lastmod FROM articles
-          WHERE status = 'published' ORDER BY published_at DESC, id DESC",
+          WHERE status = 'published' AND published_at <= $1
+          ORDER BY published_at DESC, id DESC",
     )
+    .bind::<Timestamptz, _>(now)
     .load(conn)?)
 }

@@ -1,7 +1,6 @@
 //! What every admin page tells `templates/admin/layout.html`.
 
 use crate::web::assets;
-use crate::web::auth::AdminContext;
 
 /// Which admin navigation entry is the current section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,17 +30,25 @@ pub struct AdminLayout {
 }
 
 impl AdminLayout {
-    pub fn new(ctx: &AdminContext, section: AdminSection, title: impl Into<String>) -> Self {
+    /// A page for the signed-in editor `editor_name` (see `AdminContext::layout`).
+    pub fn new(
+        section: AdminSection,
+        title: impl Into<String>,
+        editor_name: &str,
+        is_admin: bool,
+        csrf: &str,
+        flash: Option<String>,
+    ) -> Self {
         Self {
             title: title.into(),
             stylesheet: assets::url("css/site.css"),
             icon: assets::url("img/favicon.svg"),
             script: assets::url("js/admin.js"),
             section,
-            editor_name: ctx.editor.display_name.clone(),
-            is_admin: ctx.is_admin(),
-            csrf: ctx.csrf.clone(),
-            flash: ctx.flash.clone(),
+            editor_name: editor_name.to_owned(),
+            is_admin,
+            csrf: csrf.to_owned(),
+            flash,
         }
     }
 

@@ -1,7 +1,7 @@
 //! One struct per page template. Each `new` turns domain data into printable fields.
 
 use super::{ArticleCardView, ChipView, JobCardView, Layout, PageLinkView};
-use crate::domain::article::{Article, ArticleSummary};
+use crate::domain::article::{Article, ArticleSummary, CoverImage};
 use crate::domain::company::{Company, size_label};
 use crate::domain::dates;
 use crate::domain::job::{JobSummary, RemotePolicy, Seniority};
@@ -252,6 +252,8 @@ pub struct ArticleShowPage {
     pub reading_time: String,
     pub body: SafeHtml,
     pub tags: Vec<String>,
+    /// Read by `articles/article_body.html`.
+    pub cover: Option<CoverImage>,
     pub related: Vec<ArticleCardView>,
     pub jobs: Vec<JobCardView>,
 }
@@ -282,6 +284,7 @@ impl ArticleShowPage {
             reading_time: format!("{} min read", s.reading_minutes),
             body: markdown::render(&article.body_markdown),
             tags: article.tags.clone(),
+            cover: article.cover.clone(),
             related: ArticleCardView::list(related),
             jobs: JobCardView::list(jobs, now),
         }

@@ -6,7 +6,7 @@ use crate::app::AppState;
 use crate::domain::filter::{PAGE_SIZE, Pagination};
 use crate::domain::slug::Slug;
 use crate::repo;
-use crate::repo::slugs::{Entity, lookup};
+use crate::repo::slugs::{Entity, Lookup, lookup};
 use crate::views::pages::{ArticleIndexPage, ArticleShowPage};
 use crate::views::structured_data;
 use crate::views::{ArticleCardView, Crumb, Layout, Nav, pagination_links};
@@ -27,8 +27,8 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     let now = Utc::now();
     let (articles, total, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
-            repo::articles::list_published(conn, i64::from(ARTICLES_PER_PAGE), offset)?,
-            repo::articles::count_published(conn)?,
+            repo::articles::list_published(conn, i64::from(ARTICLES_PER_PAGE), offset, now)?,
+            repo::articles::count_published(conn, now)?,
             repo::seo::last_change(conn, now)?,
         ))
     })
@@ -85,11 +85,16 @@ pub async fn show(
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
     let lookup = with_conn(&state.pool, move |conn| {
-        lookup(conn, Entity::Article, &slug, |conn| {
-            let article = repo::articles::find_published_by_slug(conn, &slug)?;
-            let related = repo::articles::related(conn, &article, 3)?;
+        let found = lookup(conn, Entity::Article, &slug, |conn| {
+            let article = repo::articles::find_published_by_slug(conn, &slug, now)?;
+            let related = repo::articles::related(conn, &article, 3, now)?;
             let jobs = repo::jobs::open_with_any_technology(conn, &article.tags, 3, now)?;
             Ok((article, related, jobs, repo::seo::last_change(conn, now)?))
+        })?;
+        // Unpublished after it had been live: gone on purpose, not a typo.
+        Ok(match found {
+            Lookup::NotFound if repo::articles::is_retracted(conn, &slug)? => Lookup::Gone,
+            other => other,
         })
     })
     .await?;
@@ -109,6 +114,12 @@ pub async fn show(
         Crumb::here(&s.title),
     ])
     .with_feed(FEED_TITLE, format!("{}/articles/feed.xml", state.base_url));
+    // The cover image, when there is one, is the picture of the article for search
+    // engines and link previews alike.
+    let mut layout = layout;
+    if let Some(cover) = &article.cover {
+        layout.og_image = format!("{}{}", state.base_url, cover.largest_url());
+    }
     let data = structured_data::article(
         &article,
         &layout.url,

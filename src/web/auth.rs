@@ -175,9 +175,14 @@ pub async fn admin_gate(
         }
         None => None,
     };
+    // Stored form-encoded: a cookie value cannot hold `;` or `,` as they are.
     let flash = req
         .cookie(&cookie_name(&state, FLASH_COOKIE))
-        .map(|c| c.value().to_owned())
+        .and_then(|c| {
+            url::form_urlencoded::parse(format!("m={}", c.value()).as_bytes())
+                .next()
+                .map(|(_, message)| message.into_owned())
+        })
         .filter(|v| !v.is_empty());
     let expected_csrf = match &session {
         Some(s) => Some(s.csrf_token.clone()),
@@ -424,6 +429,22 @@ impl AdminContext {
         self.editor.role == Role::Admin
     }
 
+    /// The admin layout of a page this editor sees.
+    pub fn layout(
+        &self,
+        section: crate::views::admin::AdminSection,
+        title: impl Into<String>,
+    ) -> crate::views::admin::AdminLayout {
+        crate::views::admin::AdminLayout::new(
+            section,
+            title,
+            &self.editor.display_name,
+            self.is_admin(),
+            &self.csrf,
+            self.flash.clone(),
+        )
+    }
+
     /// The stored hash of this session's token (kept when the editor changes their own
     /// password).
     pub fn session_hash(&self) -> Vec<u8> {
@@ -544,11 +565,12 @@ pub fn see_other_with_flash(state: &AppState, location: &str, flash: &str) -> Ht
     let mut response = HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish();
-    let value: String = flash
+    let message: String = flash
         .chars()
         .filter(|c| !c.is_control())
         .take(300)
         .collect();
+    let value: String = url::form_urlencoded::byte_serialize(message.as_bytes()).collect();
     let _ = response.add_cookie(&cookie(state, FLASH_COOKIE, value));
     response
 }

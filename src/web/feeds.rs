@@ -102,10 +102,14 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
 pub async fn articles(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
     let (articles, last_change) = with_conn(&state.pool, move |conn| {
-        let summaries = repo::articles::list_published(conn, FEED_ENTRIES, 0)?;
+        let summaries = repo::articles::list_published(conn, FEED_ENTRIES, 0, now)?;
         let mut articles = Vec::with_capacity(summaries.len());
         for summary in summaries {
-            articles.push(repo::articles::find_published_by_slug(conn, &summary.slug)?);
+            articles.push(repo::articles::find_published_by_slug(
+                conn,
+                &summary.slug,
+                now,
+            )?);
         }
         Ok((articles, repo::seo::last_change(conn, now)?))
     })

@@ -23,7 +23,7 @@ pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> 
     let (latest_jobs, articles, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::jobs::latest(conn, 8, now)?,
-            repo::articles::list_published(conn, 3, 0)?,
+            repo::articles::list_published(conn, 3, 0, now)?,
             repo::seo::last_change(conn, now)?,
         ))
     })

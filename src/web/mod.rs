@@ -13,6 +13,7 @@ pub mod health;
 pub mod home;
 pub mod jobs;
 pub mod landing;
+pub mod media;
 pub mod middleware;
 pub mod page_cache;
 pub mod seo;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/healthz", read().to(health::live))
         .route("/readyz", read().to(health::ready))
         .route("/static/{path:.+}", read().to(assets::serve))
+        .route("/media/{name}", read().to(media::serve))
         .default_service(web::to(errors::not_found));
 }
 

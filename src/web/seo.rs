@@ -67,7 +67,7 @@ pub async fn sitemap_index(state: web::Data<AppState>) -> Result<HttpResponse, W
     let (last_change, articles, job_chunks, company_chunks) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::seo::last_change(conn, now)?,
-            repo::seo::articles(conn)?,
+            repo::seo::articles(conn, now)?,
             repo::seo::job_chunks(conn, now)?,
             repo::seo::company_chunks(conn, now)?,
         ))
@@ -157,7 +157,8 @@ fn urlset(base: &str, prefix: &str, entries: &[SitemapEntry]) -> String {
 
 #[tracing::instrument(skip(state))]
 pub async fn sitemap_articles(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    let articles = with_conn(&state.pool, repo::seo::articles).await?;
+    let now = Utc::now();
+    let articles = with_conn(&state.pool, move |conn| repo::seo::articles(conn, now)).await?;
     Ok(xml_response().body(urlset(&state.base_url, "/articles", &articles)))
 }
 

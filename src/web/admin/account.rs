@@ -29,7 +29,7 @@ fn page(
     status: StatusCode,
 ) -> Result<HttpResponse, WebError> {
     let body = AccountPage {
-        layout: AdminLayout::new(ctx, AdminSection::Account, "Your account"),
+        layout: ctx.layout(AdminSection::Account, "Your account"),
         name: ctx.editor.display_name.clone(),
         email: ctx.editor.email.clone(),
         role: ctx.editor.role.label(),

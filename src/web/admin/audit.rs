@@ -134,7 +134,7 @@ pub async fn index(
         crate::web::listing_path("/admin/audit", &query)
     };
     let body = AuditPage {
-        layout: AdminLayout::new(&ctx, AdminSection::Audit, "Audit log"),
+        layout: ctx.layout(AdminSection::Audit, "Audit log"),
         entries: entries
             .into_iter()
             .map(|e| {

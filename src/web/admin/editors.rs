@@ -68,7 +68,7 @@ async fn list_page(
 ) -> Result<HttpResponse, WebError> {
     let editors = with_conn(&state.pool, repo::editors::list).await?;
     let body = EditorsPage {
-        layout: AdminLayout::new(ctx, AdminSection::Editors, "Editors"),
+        layout: ctx.layout(AdminSection::Editors, "Editors"),
         editors: editors.iter().map(EditorView::new).collect(),
         form,
         errors,
@@ -181,7 +181,7 @@ async fn editor_page(
 ) -> Result<HttpResponse, WebError> {
     let editor = with_conn(&state.pool, move |conn| repo::editors::find(conn, id)).await?;
     let body = EditorPage {
-        layout: AdminLayout::new(ctx, AdminSection::Editors, editor.display_name.clone()),
+        layout: ctx.layout(AdminSection::Editors, editor.display_name.clone()),
         role_value: editor.role.as_str(),
         is_self: editor.id == ctx.editor.id,
         editor: EditorView::new(&editor),

@@ -79,7 +79,7 @@ async fn page(
     })
     .await?;
     let body = ImagesPage {
-        layout: AdminLayout::new(ctx, AdminSection::Images, "Images"),
+        layout: ctx.layout(AdminSection::Images, "Images"),
         images: images.iter().map(ImageView::new).collect(),
         error,
     }

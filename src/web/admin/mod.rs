@@ -3,8 +3,10 @@
 //! before any handler runs, so a route cannot exist without one.
 
 pub mod account;
+pub mod articles;
 pub mod audit;
 pub mod editors;
+pub mod images;
 pub mod session;
 
 use actix_web::http::Method;
@@ -61,6 +63,21 @@ admin_routes! {
     POST "/admin/editors/{id}/active" Admin => editors::change_active;
     POST "/admin/editors/{id}/password" Admin => editors::reset_password;
     GET  "/admin/audit" Admin => audit::index;
+    GET  "/admin/articles" Editor => articles::index;
+    // Before "/admin/articles/{id}": the gate finds a path's route by the first pattern
+    // that matches it.
+    GET  "/admin/articles/new" Editor => articles::new_form;
+    POST "/admin/articles" Editor => articles::create;
+    GET  "/admin/articles/{id}/edit" Editor => articles::edit;
+    POST "/admin/articles/{id}" Editor => articles::update;
+    GET  "/admin/articles/{id}/revisions" Editor => articles::revisions;
+    GET  "/admin/articles/{id}/revisions/{version}" Editor => articles::revision;
+    POST "/admin/articles/{id}/revisions/{version}/restore" Editor => articles::restore;
+    POST "/admin/articles/{id}/unpublish" Editor => articles::unpublish;
+    GET  "/admin/articles/{id}/delete" Editor => articles::delete_confirm;
+    POST "/admin/articles/{id}/delete" Editor => articles::delete;
+    GET  "/admin/images" Editor => images::index;
+    POST "/admin/images" Editor => images::upload;
 }
 
 /// The access rule of the route `pattern` for `method` (HEAD as GET).
@@ -71,12 +88,40 @@ pub fn access_for(method: &Method, pattern: Option<&str>) -> Access {
         method.as_str()
     };
     pattern
-        .and_then(|p| {
-            ROUTES
-                .iter()
-                .find(|r| r.pattern == p && r.method == method)
-        })
+        .and_then(|p| ROUTES.iter().find(|r| r.pattern == p && r.method == method))
         .map_or(Access::Unlisted, |r| r.access)
+}
+
+/// Whether `path` fits the route `pattern` (`{name}` matches one segment).
+fn fits(pattern: &str, path: &str) -> bool {
+    let (mut pattern, mut path) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (pattern.next(), path.next()) {
+            (None, None) => return true,
+            (Some(p), Some(s)) if p.starts_with('{') || p == s => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The page a form posted to `path` lives on: the nearest address at or above it that
+/// answers GET (`/admin/editors/2/role` → `/admin/editors/2`), else the admin home.
+pub fn form_page(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or_default();
+    let mut candidate = path.trim_end_matches('/');
+    while candidate.starts_with("/admin") {
+        if ROUTES
+            .iter()
+            .any(|r| r.method == "GET" && r.access != Access::Anyone && fits(r.pattern, candidate))
+        {
+            return candidate.to_owned();
+        }
+        match candidate.rfind('/') {
+            Some(i) if i > 0 => candidate = &candidate[..i],
+            _ => break,
+        }
+    }
+    crate::web::auth::ADMIN_HOME.to_owned()
 }
 
 /// A positive id from a path segment, or 404.
@@ -96,6 +141,49 @@ pub async fn resume_after_sign_in(
     path: &str,
     resume: &str,
 ) -> Result<actix_web::HttpResponse, super::WebError> {
-    let _ = (state, ctx, resume);
-    Ok(crate::web::auth::see_other(path))
+    match articles::resume_target(path) {
+        Some(id) => articles::resume(state, ctx, id, resume).await,
+        None => Ok(crate::web::auth::see_other(&form_page(path))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forms_page_is_the_nearest_address_that_answers_get() {
+        assert_eq!(form_page("/admin/editors/2/role"), "/admin/editors/2");
+        assert_eq!(form_page("/admin/account/password"), "/admin/account");
+        assert_eq!(form_page("/admin/editors"), "/admin/editors");
+        assert_eq!(form_page("/admin/login"), "/admin");
+        assert_eq!(form_page("/jobs"), "/admin");
+    }
+
+    #[test]
+    fn every_route_has_one_rule_per_method() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            assert!(
+                a.pattern == "/admin" || a.pattern.starts_with("/admin/"),
+                "{}",
+                a.pattern
+            );
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.pattern == b.pattern && a.method == b.method),
+                    "{} twice",
+                    a.pattern
+                );
+            }
+        }
+        assert_eq!(
+            access_for(&Method::HEAD, Some("/admin/editors")),
+            Access::Admin
+        );
+        assert_eq!(
+            access_for(&Method::DELETE, Some("/admin/editors")),
+            Access::Unlisted
+        );
+        assert_eq!(access_for(&Method::GET, None), Access::Unlisted);
+    }
 }
