@@ -203,6 +203,72 @@ impl Browser {
         .await;
     }
 
+    /// Types `text` into the element at `css` as a person would, key by key.
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css).await;
+        self.command(
+            "POST",
+            &format!("/element/{element}/value"),
+            json!({ "text": text }),
+        )
+        .await;
+    }
+
+    /// Types `text` wherever the focus is, with no element chosen: the keyboard alone.
+    async fn type_keys(&self, text: &str) {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|c| {
+                [
+                    json!({ "type": "keyDown", "value": c.to_string() }),
+                    json!({ "type": "keyUp", "value": c.to_string() }),
+                ]
+            })
+            .collect();
+        self.command(
+            "POST",
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }]}),
+        )
+        .await;
+    }
+
+    async fn clear(&self, css: &str) {
+        let element = self.find(css).await;
+        self.command("POST", &format!("/element/{element}/clear"), json!({}))
+            .await;
+    }
+
+    /// Clicks `css` and waits until a new page has loaded in place of this one (even at
+    /// the same URL, as after saving a form that redirects back to itself).
+    async fn click_and_wait(&self, css: &str) -> String {
+        self.script("window.__old_page = true; return true").await;
+        self.click(css).await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let fresh = self
+                .script("return window.__old_page !== true && document.readyState === 'complete'")
+                .await;
+            if fresh == true {
+                return self.current_url().await;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no new page after clicking {css}"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The text of the page's `<main>`.
+    async fn main_text(&self) -> String {
+        self.script("return document.querySelector('main').innerText")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Waits until the browser has navigated to a URL that satisfies `done`.
     async fn wait_for_url(&self, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -360,4 +426,213 @@ async fn the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content() 
         after_enter, "content",
         "Enter on the skip link moves focus to <main>"
     );
+}
+
+/// A small landscape JPEG for the cover image, written to a temporary file.
+fn cover_photo_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let pixels = image::RgbImage::from_fn(1200, 600, |x, y| {
+        image::Rgb([(x / 5 % 256) as u8, (y / 3 % 256) as u8, 170])
+    });
+    let path = dir.join("desk.jpg");
+    pixels.save(&path).expect("write the cover photo");
+    path
+}
+
+/// Whether the page is wider than the window (sideways scrolling).
+async fn scrolls_sideways(browser: &Browser) -> bool {
+    browser
+        .script("return document.documentElement.scrollWidth > window.innerWidth")
+        .await
+        == true
+}
+
+/// An editor's whole day with one article, in a real browser of `width`×`height`:
+/// sign in with the keyboard, upload a cover, write, preview, schedule, publish, rename
+/// the slug, sign out.
+async fn editorial_journey(width: u32, height: u32) {
+    use jobboard::domain::editor::Role;
+    let app = spawn_app().await;
+    app.editor("wendy@example.org", "Wendy Writer", Role::Editor);
+    let browser = Browser::start(width, height).await;
+    let files = TempDir(
+        std::env::temp_dir().join(format!("jobboard-journey-{}-{width}", std::process::id())),
+    );
+    std::fs::create_dir_all(&files.0).unwrap();
+    let photo = cover_photo_file(&files.0);
+    let base = app.address.clone();
+    let mut sideways = Vec::new();
+
+    // Signed out, the admin sends the editor to sign in; the keyboard alone does it.
+    browser.goto(&format!("{base}/admin/articles")).await;
+    browser.wait_for_url(|u| u.contains("/admin/login")).await;
+    let focused = browser.script("return document.activeElement.id").await;
+    browser.type_keys("wendy@example.org").await;
+    browser.press(TAB).await;
+    let password_outline = browser
+        .script("return getComputedStyle(document.activeElement).outlineStyle")
+        .await;
+    browser.type_keys(crate::helpers::EDITOR_PASSWORD).await;
+    browser.press("\u{E007}").await;
+    browser
+        .wait_for_url(|u| u.ends_with("/admin/articles"))
+        .await;
+    if scrolls_sideways(&browser).await {
+        sideways.push("/admin/articles");
+    }
+
+    // A cover image.
+    browser.goto(&format!("{base}/admin/images")).await;
+    browser
+        .type_into("#file", &photo.display().to_string())
+        .await;
+    browser
+        .click_and_wait("form[enctype] button[type='submit']")
+        .await;
+    let uploaded = browser.main_text().await;
+
+    // Write and preview.
+    browser.goto(&format!("{base}/admin/articles/new")).await;
+    browser
+        .wait_for_url(|u| u.ends_with("/admin/articles/new"))
+        .await;
+    if scrolls_sideways(&browser).await {
+        sideways.push("/admin/articles/new");
+    }
+    browser
+        .type_into("#title", "What does a platform engineer do?")
+        .await;
+    browser
+        .type_into(
+            "#summary",
+            "Platform engineers build the paved road other developers ship on: tooling, clusters and pipelines.",
+        )
+        .await;
+    browser
+        .type_into(
+            "#body",
+            "Platform teams run the internal product called infrastructure.\n\n## A typical week\n\nReviewing Terraform, pairing on pipelines and answering questions.",
+        )
+        .await;
+    browser.type_into("#tags", "devops, careers").await;
+    browser.clear("#author").await;
+    browser.type_into("#author", "Wendy Writer").await;
+    browser
+        .script("var s = document.querySelector('#cover_image'); s.selectedIndex = s.options.length - 1; return s.value")
+        .await;
+    browser
+        .type_into("#cover_alt", "A tidy desk with two monitors")
+        .await;
+    browser.click_and_wait("button[value='preview']").await;
+    let preview = browser.main_text().await;
+
+    // Schedule for tomorrow morning (Berlin), then check it is not public yet.
+    let tomorrow = (chrono::Utc::now() + chrono::TimeDelta::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    browser.click("#status-scheduled").await;
+    browser
+        .script(&format!(
+            "document.querySelector('#publish_date').value = '{tomorrow}'; \
+             document.querySelector('#publish_time').value = '09:00'; return true"
+        ))
+        .await;
+    let edit_url = browser.click_and_wait("button[value='save']").await;
+    let scheduled_flash = browser.main_text().await;
+    let listed_while_scheduled = app.get("/articles").await.body;
+
+    // Publish now.
+    browser.click("#status-published").await;
+    browser.click_and_wait("button[value='save']").await;
+    let published_flash = browser.main_text().await;
+    browser.goto(&format!("{base}/articles")).await;
+    let listed = browser.main_text().await;
+    browser
+        .goto(&format!("{base}/articles/what-does-a-platform-engineer-do"))
+        .await;
+    let article_page = browser.main_text().await;
+    let cover_srcset = browser
+        .script("var i = document.querySelector('main img[srcset]'); return i ? i.getAttribute('srcset') + ' | ' + i.alt + ' | ' + i.naturalWidth : ''")
+        .await;
+    let feed = app.get("/articles/feed.xml").await.body;
+    let sitemap = app.get("/sitemaps/articles.xml").await.body;
+
+    // Rename the slug: the old address moves to the new one.
+    browser.goto(&edit_url).await;
+    browser.clear("#slug").await;
+    browser.type_into("#slug", "platform-engineer-role").await;
+    browser.click_and_wait("button[value='save']").await;
+    browser
+        .goto(&format!("{base}/articles/what-does-a-platform-engineer-do"))
+        .await;
+    let moved_to = browser
+        .wait_for_url(|u| u.ends_with("/articles/platform-engineer-role"))
+        .await;
+
+    // Sign out ends the session.
+    browser.goto(&format!("{base}/admin/articles")).await;
+    browser
+        .click_and_wait(".admin-header__signout button[type='submit']")
+        .await;
+    browser.goto(&format!("{base}/admin/articles")).await;
+    let after_sign_out = browser.wait_for_url(|u| u.contains("/admin/login")).await;
+
+    assert_eq!(
+        focused, "email",
+        "the sign-in page starts in the e-mail field"
+    );
+    assert_ne!(
+        password_outline, "none",
+        "the focused field shows where it is"
+    );
+    assert!(uploaded.contains("desk.jpg"), "{uploaded}");
+    assert!(
+        preview.contains("A typical week") && preview.contains("Reviewing Terraform"),
+        "the preview renders the Markdown: {preview}"
+    );
+    assert!(scheduled_flash.contains("scheduled"), "{scheduled_flash}");
+    assert!(
+        !listed_while_scheduled.contains("platform engineer do"),
+        "a scheduled article is not public before its time"
+    );
+    assert!(
+        published_flash.to_lowercase().contains("published"),
+        "{published_flash}"
+    );
+    assert!(
+        listed.contains("What does a platform engineer do?"),
+        "{listed}"
+    );
+    assert!(article_page.contains("A typical week"), "{article_page}");
+    let cover = cover_srcset.as_str().unwrap_or_default();
+    assert!(
+        cover.contains("480w")
+            && cover.contains("960w")
+            && cover.contains("A tidy desk with two monitors"),
+        "the cover is responsive and described: {cover}"
+    );
+    assert!(!cover.ends_with("| 0"), "the cover image loaded: {cover}");
+    assert!(
+        feed.contains("What does a platform engineer do?"),
+        "in the feed"
+    );
+    assert!(
+        sitemap.contains("/articles/what-does-a-platform-engineer-do"),
+        "in the sitemap"
+    );
+    assert!(moved_to.ends_with("/articles/platform-engineer-role"));
+    assert!(after_sign_out.contains("/admin/login"), "{after_sign_out}");
+    assert!(
+        sideways.is_empty(),
+        "pages scroll sideways at {width}px: {sideways:?}"
+    );
+}
+
+#[actix_web::test]
+async fn an_editor_publishes_an_article_with_a_cover_in_a_desktop_browser() {
+    editorial_journey(1366, 900).await;
+}
+
+#[actix_web::test]
+async fn an_editor_publishes_an_article_with_a_cover_on_a_phone() {
+    editorial_journey(390, 844).await;
 }
