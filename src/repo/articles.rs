@@ -8,7 +8,7 @@
 use super::audit::audited;
 use super::{RepoError, RepoResult};
 use crate::db::models::{ArticleListRow, ArticleRow, NewArticleRow};
-use crate::db::schema::{article_revisions, articles, images};
+use crate::db::schema::{article_revisions, articles, images, slug_history};
 use crate::domain::article::{
     Article, ArticleDraft, ArticleRevision, ArticleSummary, CoverImage, EditableArticle,
     NewArticle, Publication, RevisionMeta, berlin_long, next_publication, reading_minutes,
@@ -128,6 +128,17 @@ pub fn find_published_by_slug(
 /// Whether the article with this slug was taken off the site on purpose (unpublished
 /// after it had been live), so that its address answers 410. Only drafts carry a
 /// retraction: publishing again clears it.
+/// Whether the article with this slug is public now.
+pub fn is_public(conn: &mut PgConnection, slug: &Slug, now: DateTime<Utc>) -> RepoResult<bool> {
+    Ok(diesel::select(exists(
+        articles::table
+            .filter(articles::slug.eq(slug.as_str()))
+            .filter(articles::status.eq(PUBLISHED))
+            .filter(articles::published_at.le(now)),
+    ))
+    .get_result(conn)?)
+}
+
 pub fn is_retracted(conn: &mut PgConnection, slug: &Slug) -> RepoResult<bool> {
     Ok(diesel::select(exists(
         articles::table
@@ -933,7 +944,24 @@ pub fn unpublish(
 pub fn delete(conn: &mut PgConnection, id: i64, entry: AuditEntry) -> RepoResult<String> {
     audited(conn, entry, |conn, entry| {
         let before = lock_editable(conn, id)?;
+        let was_public = diesel::select(exists(
+            articles::table.find(id).filter(
+                articles::retracted_at.is_not_null().or(articles::status
+                    .eq(PUBLISHED)
+                    .and(articles::published_at.le(diesel::dsl::now))),
+            ),
+        ))
+        .get_result::<bool>(conn)?;
         diesel::delete(articles::table.find(id)).execute(conn)?;
+        if !was_public {
+            // A draft nobody saw leaves no trace: its addresses answer 404, not 410.
+            diesel::delete(
+                slug_history::table
+                    .filter(slug_history::entity.eq("article"))
+                    .filter(slug_history::entity_id.eq(id)),
+            )
+            .execute(conn)?;
+        }
         entry.subject_id = Some(id);
         entry.summary = format!("{} (/articles/{})", before.title, before.slug);
         Ok(before.title)

@@ -23,7 +23,9 @@ pub fn last_change(conn: &mut PgConnection, now: DateTime<Utc>) -> RepoResult<Da
                 (SELECT max(updated_at) FROM jobs),
                 (SELECT max(valid_through) FROM jobs WHERE valid_through <= $1),
                 (SELECT max(updated_at) FROM companies),
-                (SELECT max(updated_at) FROM articles),
+                (SELECT max(updated_at) FROM articles
+                  WHERE status = 'published' AND published_at <= $1),
+                (SELECT max(retracted_at) FROM articles),
                 (SELECT max(published_at) FROM articles WHERE status = 'published' AND published_at <= $1),
                 (SELECT max(retired_at) FROM slug_history)) AS at",
     )

@@ -54,10 +54,11 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     let layout = Layout::page(
         &state.base_url,
         &path_for(page),
-        if page > 1 { format!("Career guides for developers – page {page}") } else { "Career guides for developers".to_owned() },
+        "Career guides for developers",
         "Practical articles for software developers in Germany: roles, salaries, CVs, interviews and remote work.",
         Nav::Articles,
     )
+    .paged(page, pages_total)
     .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Articles")])
     .with_neighbours(prev_url.as_deref(), next_url.as_deref())
     .with_feed(FEED_TITLE, format!("{}/articles/feed.xml", state.base_url));
@@ -91,9 +92,17 @@ pub async fn show(
             let jobs = repo::jobs::open_with_any_technology(conn, &article.tags, 3, now)?;
             Ok((article, related, jobs, repo::seo::last_change(conn, now)?))
         })?;
-        // Unpublished after it had been live: gone on purpose, not a typo.
+        // Unpublished after it had been live: gone on purpose, not a typo. A renamed
+        // draft's new address is nobody's business until it is published.
         Ok(match found {
             Lookup::NotFound if repo::articles::is_retracted(conn, &slug)? => Lookup::Gone,
+            Lookup::Moved(to) if !repo::articles::is_public(conn, &to, now)? => {
+                if repo::articles::is_retracted(conn, &to)? {
+                    Lookup::Gone
+                } else {
+                    Lookup::NotFound
+                }
+            }
             other => other,
         })
     })

@@ -1025,3 +1025,46 @@ pub fn table_digests(conn: &mut PgConnection) -> std::collections::BTreeMap<Stri
         })
         .collect()
 }
+
+// ---------------------------------------------------------------------------------------
+// Reading admin forms beyond `<input>`s.
+
+/// The (HTML-unescaped) content of the `<textarea>` whose `id` is `id`.
+pub fn textarea_value(html: &str, id: &str) -> Option<String> {
+    let open = format!("<textarea id=\"{id}\"");
+    let rest = html.split_once(&open)?.1;
+    let content = rest.split_once('>')?.1.split("</textarea>").next()?;
+    Some(html_unescape(content))
+}
+
+/// The opening tag of the form control (`<input>`, `<textarea>` or `<select>`) whose `id`
+/// is `id`, attributes included.
+pub fn control_tag<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    ["input", "textarea", "select"].iter().find_map(|kind| {
+        let open = format!("<{kind} id=\"{id}\"");
+        let at = html.find(&open)?;
+        let end = html[at..].find('>')?;
+        Some(&html[at..=at + end])
+    })
+}
+
+/// The (HTML-unescaped) value of attribute `name` in the tag `tag`.
+pub fn attribute(tag: &str, name: &str) -> Option<String> {
+    let wanted = format!(" {name}=\"");
+    let value = tag.split_once(&wanted)?.1.split('"').next()?;
+    Some(html_unescape(value))
+}
+
+/// The `<div class="field">` block holding the control with `id`: its label, hint,
+/// error message and the control itself.
+pub fn field_block<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let control = format!(" id=\"{id}\"");
+    html.split("<div class=\"field\">")
+        .skip(1)
+        .map(|rest| rest.split("</div>").next().unwrap_or_default())
+        .find(|block| {
+            ["<input", "<textarea", "<select"]
+                .iter()
+                .any(|kind| block.contains(&format!("{kind}{control}")))
+        })
+}

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use jobboard::domain::editor::Role;
 
 /// A JPEG of `width`×`height` with an EXIF segment holding a GPS position.
-fn jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
     let pixels = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
     });
