@@ -36,9 +36,7 @@ fn page(
         errors,
     }
     .render()?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(super::page(status, body))
 }
 
 pub async fn show(ctx: AdminContext) -> Result<HttpResponse, WebError> {

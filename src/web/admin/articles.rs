@@ -34,12 +34,6 @@ const PER_PAGE: i64 = 25;
 /// Images offered as covers: the newest ones.
 const IMAGE_CHOICES: i64 = 50;
 
-fn html(status: StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body)
-}
-
 fn edit_url(id: i64) -> String {
     format!("/admin/articles/{id}/edit")
 }
@@ -189,7 +183,7 @@ pub async fn index(
         next_url: (page < pages).then(|| url_for(page + 1)),
     }
     .render()?;
-    Ok(html(StatusCode::OK, body))
+    Ok(super::page(StatusCode::OK, body))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -534,7 +528,7 @@ fn render_form(
         unsaved,
     }
     .render()?;
-    Ok(html(status, body))
+    Ok(super::page(status, body))
 }
 
 fn blank_form(ctx: &AdminContext) -> ArticleFields {
@@ -859,7 +853,7 @@ pub async fn revisions(
             .collect(),
     }
     .render()?;
-    Ok(html(StatusCode::OK, body))
+    Ok(super::page(StatusCode::OK, body))
 }
 
 /// A field that differs between a revision and the current version.
@@ -943,7 +937,7 @@ async fn diff_page(
         notice,
     }
     .render()?;
-    Ok(html(status, body))
+    Ok(super::page(status, body))
 }
 
 fn path_version(raw: &str) -> Result<i32, WebError> {
@@ -1079,7 +1073,7 @@ pub async fn delete_confirm(
         title: current.title,
     }
     .render()?;
-    Ok(html(StatusCode::OK, body))
+    Ok(super::page(StatusCode::OK, body))
 }
 
 #[tracing::instrument(skip_all)]

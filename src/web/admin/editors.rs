@@ -74,9 +74,7 @@ async fn list_page(
         errors,
     }
     .render()?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(super::page(status, body))
 }
 
 pub async fn index(
@@ -188,9 +186,7 @@ async fn editor_page(
         errors,
     }
     .render()?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(super::page(status, body))
 }
 
 pub async fn show(
@@ -216,6 +212,50 @@ fn leaves_no_admin(conn: &mut diesel::PgConnection, target: &Editor) -> Result<b
         && repo::editors::count_active_admins(conn)? <= 1)
 }
 
+/// Changes editor `id` with `change` and its audit entry. A change that takes admin
+/// rights away (`removes_admin`, naming the form field) is refused when it would leave
+/// no active admin: the editor's page comes back explaining why (409).
+async fn change_guarded(
+    state: &AppState,
+    ctx: &AdminContext,
+    id: i64,
+    entry: crate::domain::audit::AuditEntry,
+    removes_admin: Option<&'static str>,
+    change: impl FnOnce(&mut diesel::PgConnection) -> Result<(), RepoError> + Send + 'static,
+    flash: impl FnOnce(&str) -> String,
+) -> Result<HttpResponse, WebError> {
+    let changed = with_conn(&state.pool, move |conn| {
+        let changed = repo::audit::audited(conn, entry, |conn, _| {
+            let target = repo::editors::find(conn, id)?;
+            if removes_admin.is_some() && leaves_no_admin(conn, &target)? {
+                return Err(RepoError::Conflict("last admin".to_owned()));
+            }
+            change(conn)?;
+            Ok(target.display_name)
+        });
+        match changed {
+            Err(RepoError::Conflict(_)) => Ok(None),
+            other => other.map(Some),
+        }
+    })
+    .await?;
+    match changed {
+        Some(name) => Ok(see_other_with_flash(
+            state,
+            &format!("/admin/editors/{id}"),
+            &flash(&name),
+        )),
+        None => {
+            let mut errors = FormErrors::default();
+            errors.add(
+                removes_admin.unwrap_or("role"),
+                "This is the last active admin; make someone else admin first.",
+            );
+            editor_page(state, ctx, id, errors, StatusCode::CONFLICT).await
+        }
+    }
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn change_role(
     state: web::Data<AppState>,
@@ -235,36 +275,16 @@ pub async fn change_role(
         Some(id),
         format!("to {role}"),
     );
-    let changed = with_conn(&state.pool, move |conn| {
-        let changed = repo::audit::audited(conn, entry, |conn, _| {
-            let target = repo::editors::find(conn, id)?;
-            if role != Role::Admin && leaves_no_admin(conn, &target)? {
-                return Err(RepoError::Conflict("last admin".to_owned()));
-            }
-            repo::editors::set_role(conn, id, role)?;
-            Ok(target.display_name)
-        });
-        match changed {
-            Err(RepoError::Conflict(_)) => Ok(None),
-            other => other.map(Some),
-        }
-    })
-    .await?;
-    match changed {
-        Some(name) => Ok(see_other_with_flash(
-            &state,
-            &format!("/admin/editors/{id}"),
-            &format!("{name} is now {}.", role.label().to_lowercase()),
-        )),
-        None => {
-            let mut errors = FormErrors::default();
-            errors.add(
-                "role",
-                "This is the last active admin; make someone else admin first.",
-            );
-            editor_page(&state, &ctx, id, errors, StatusCode::CONFLICT).await
-        }
-    }
+    change_guarded(
+        &state,
+        &ctx,
+        id,
+        entry,
+        (role != Role::Admin).then_some("role"),
+        move |conn| repo::editors::set_role(conn, id, role),
+        |name| format!("{name} is now {}.", role.label().to_lowercase()),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -288,40 +308,22 @@ pub async fn change_active(
         AuditAction::EditorDeactivated
     };
     let entry = ctx.audit(action, "editor", Some(id), "");
-    let changed = with_conn(&state.pool, move |conn| {
-        let changed = repo::audit::audited(conn, entry, |conn, _| {
-            let target = repo::editors::find(conn, id)?;
-            if !active && leaves_no_admin(conn, &target)? {
-                return Err(RepoError::Conflict("last admin".to_owned()));
-            }
-            repo::editors::set_active(conn, id, active)?;
-            Ok(target.display_name)
-        });
-        match changed {
-            Err(RepoError::Conflict(_)) => Ok(None),
-            other => other.map(Some),
-        }
-    })
-    .await?;
-    match changed {
-        Some(name) => Ok(see_other_with_flash(
-            &state,
-            &format!("/admin/editors/{id}"),
-            &if active {
+    change_guarded(
+        &state,
+        &ctx,
+        id,
+        entry,
+        (!active).then_some("active"),
+        move |conn| repo::editors::set_active(conn, id, active),
+        |name| {
+            if active {
                 format!("{name} can sign in again.")
             } else {
                 format!("{name} has been deactivated and signed out everywhere.")
-            },
-        )),
-        None => {
-            let mut errors = FormErrors::default();
-            errors.add(
-                "active",
-                "This is the last active admin; make someone else admin first.",
-            );
-            editor_page(&state, &ctx, id, errors, StatusCode::CONFLICT).await
-        }
-    }
+            }
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -84,9 +84,7 @@ async fn page(
         error,
     }
     .render()?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(super::page(status, body))
 }
 
 pub async fn index(

@@ -124,6 +124,13 @@ pub fn form_page(path: &str) -> String {
     crate::web::auth::ADMIN_HOME.to_owned()
 }
 
+/// An admin page answering `status` (the gate adds `no-store` and `noindex`).
+pub fn page(status: actix_web::http::StatusCode, body: String) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
 /// A positive id from a path segment, or 404.
 pub fn path_id(raw: &str) -> Result<i64, super::WebError> {
     raw.parse::<i64>()

@@ -53,12 +53,6 @@ pub fn login_page(
     .render()?)
 }
 
-fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body)
-}
-
 /// `/admin`: the articles are the editors' home.
 pub async fn home() -> HttpResponse {
     see_other("/admin/articles")
@@ -82,7 +76,7 @@ pub async fn login_form(
     }
     let csrf = visitor.csrf.clone().unwrap_or_else(random_token);
     let body = login_page(&csrf, "", &next, "", None, None)?;
-    let mut response = html(actix_web::http::StatusCode::OK, body);
+    let mut response = super::page(actix_web::http::StatusCode::OK, body);
     auth::set_pre_session_cookie(&state, &mut response, csrf);
     Ok(response)
 }
@@ -210,7 +204,7 @@ pub async fn login(
                 None,
                 Some(WRONG_CREDENTIALS),
             )?;
-            let mut response = html(actix_web::http::StatusCode::UNAUTHORIZED, body);
+            let mut response = super::page(actix_web::http::StatusCode::UNAUTHORIZED, body);
             auth::set_pre_session_cookie(&state, &mut response, retry_csrf);
             Ok(response)
         }
