@@ -69,14 +69,17 @@ impl Application {
                 .app_data(state.clone())
                 // Listed innermost first: the ETag is taken from the uncompressed body,
                 // the page cache keeps pages with their ETag, and every response,
-                // redirects included, gets the headers and a log line.
+                // redirects included, gets the headers and a log line. Oversized
+                // headers are refused before anything else reads them.
                 .wrap(from_fn(web::auth::admin_gate))
                 .wrap(from_fn(web::middleware::conditional_get))
                 .wrap(from_fn(web::page_cache::page_cache))
                 .wrap(Compress::default())
                 .wrap(from_fn(web::middleware::canonical_paths))
+                .wrap(from_fn(web::middleware::reject_control_characters))
                 .wrap(web::middleware::security_headers())
                 .wrap(from_fn(web::middleware::request_log))
+                .wrap(from_fn(web::middleware::header_limits))
                 .configure(web::routes)
         })
         // Without it, a response written in more than one piece waits for the client's

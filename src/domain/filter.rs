@@ -227,6 +227,19 @@ impl JobFilter {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
+
+    /// The same filter with each city in the one spelling `known` gives it ("berlin" →
+    /// "Berlin"); cities `known` does not recognise stay as they were.
+    pub fn with_city_names(mut self, known: impl Fn(&str) -> Option<String>) -> Self {
+        for city in &mut self.cities {
+            if let Some(name) = known(city) {
+                *city = name;
+            }
+        }
+        self.cities.sort();
+        self.cities.dedup();
+        self
+    }
 }
 
 /// A 1-based page number within [`MAX_PAGE`].
@@ -369,6 +382,24 @@ mod tests {
         assert_eq!(search.filter.posted_within, Some(7));
         assert_eq!(search.filter.company.unwrap().as_str(), "acme");
         assert_eq!(search.sort, Sort::Salary);
+    }
+
+    #[test]
+    fn cities_take_their_known_spelling_and_stay_sorted_and_unique() {
+        let filter = JobSearch::from_pairs(&pairs(&[
+            ("city", "munchen"),
+            ("city", "Berlin"),
+            ("city", "berlin"),
+            ("city", "Atlantis"),
+        ]))
+        .unwrap()
+        .filter
+        .with_city_names(|city| match city.to_lowercase().as_str() {
+            "berlin" => Some("Berlin".to_owned()),
+            "munchen" => Some("München".to_owned()),
+            _ => None,
+        });
+        assert_eq!(filter.cities, vec!["Atlantis", "Berlin", "München"]);
     }
 
     #[test]

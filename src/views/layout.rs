@@ -146,6 +146,21 @@ impl Layout {
         self
     }
 
+    /// Page `page` of a list of `pages`: from page 2 on, the title and the description
+    /// name the page ("… – page 2", "Page 2 of 18: …"), so that no two pages of a list
+    /// share them.
+    pub fn paged(mut self, page: u32, pages: u32) -> Self {
+        if page > 1 {
+            self.title = format!("{} – page {page}", self.title);
+            self.description = if page <= pages {
+                format!("Page {page} of {pages}: {}", self.description)
+            } else {
+                format!("Page {page}: {}", self.description)
+            };
+        }
+        self
+    }
+
     /// Links to the previous and next page of a list (given as site paths).
     pub fn with_neighbours(mut self, prev: Option<&str>, next: Option<&str>) -> Self {
         self.prev_url = prev.map(|p| format!("{}{p}", self.base_url));

@@ -118,14 +118,16 @@ pub struct JobIndexPage {
     pub active_filters: Vec<ChipView>,
     /// Shown when nothing matched: technologies that do have jobs there.
     pub related_technologies: Vec<ChipView>,
+    /// The related technologies are counted in the one city searched, not board-wide.
+    pub related_in_city: bool,
+    /// Searched cities without open jobs ("Atlantis or Gotham"); empty when none.
+    pub unknown_cities: String,
     pub pages: Vec<PageLinkView>,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
     /// Set when the page number is past the last page.
     pub last_page_url: Option<String>,
     pub clear_url: String,
-    /// Folds the filter form on phones; the page works without it.
-    pub filters_script: String,
 }
 
 /// Options for a select of enum values, with the chosen one marked.

@@ -34,6 +34,25 @@ impl BoardCounts {
         self.cities.iter().find(|c| c.name == name)
     }
 
+    /// The city `text` names however it is written: in any case, with umlauts, their
+    /// transliteration or the bare vowel ("München", "muenchen", "munchen"). Matched
+    /// by slug; `None` when no city with open jobs fits, or more than one does.
+    pub fn city_matching(&self, text: &str) -> Option<&NamedCount> {
+        let slug = Slug::from_text(text).ok()?;
+        if let Some(city) = self.city(slug.as_str()) {
+            return Some(city);
+        }
+        let loose = without_umlaut_e(slug.as_str());
+        let mut found = self
+            .cities
+            .iter()
+            .filter(|c| without_umlaut_e(c.slug.as_str()) == loose);
+        match (found.next(), found.next()) {
+            (Some(city), None) => Some(city),
+            _ => None,
+        }
+    }
+
     /// The technologies with open jobs in `city`, most jobs first.
     pub fn technologies_in(&self, city: &str) -> Vec<&NamedCount> {
         let mut found: Vec<&NamedCount> = self
@@ -45,6 +64,14 @@ impl BoardCounts {
         found.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         found
     }
+}
+
+/// A slug with the transliterated umlauts (`ae`, `oe`, `ue`) reduced to their vowel, so
+/// that "muenchen" and "munchen" compare equal.
+fn without_umlaut_e(slug: &str) -> String {
+    slug.replace("ae", "a")
+        .replace("oe", "o")
+        .replace("ue", "u")
 }
 
 /// The counts built from the latest tally, kept until the tally changes.
@@ -119,5 +146,43 @@ impl BoardCounts {
                 .filter_map(|(slug, city, n)| Some((technology(slug, *n)?, city.clone())))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(cities: &[&str]) -> BoardCounts {
+        BoardCounts {
+            open_jobs: 0,
+            remote_jobs: 0,
+            technologies: Vec::new(),
+            cities: cities
+                .iter()
+                .map(|name| NamedCount {
+                    slug: Slug::from_text(name).unwrap(),
+                    name: (*name).to_owned(),
+                    count: 1,
+                })
+                .collect(),
+            technology_cities: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn cities_match_in_any_case_and_spelling_of_their_umlauts() {
+        let counts = counts(&["Berlin", "München", "Düsseldorf", "Frankfurt am Main"]);
+        let name = |text: &str| counts.city_matching(text).map(|c| c.name.as_str());
+        for text in ["berlin", "Berlin", "BERLIN", " berlin "] {
+            assert_eq!(name(text), Some("Berlin"), "{text}");
+        }
+        for text in ["München", "münchen", "muenchen", "munchen", "MUNCHEN"] {
+            assert_eq!(name(text), Some("München"), "{text}");
+        }
+        assert_eq!(name("dusseldorf"), Some("Düsseldorf"));
+        assert_eq!(name("frankfurt-am-main"), Some("Frankfurt am Main"));
+        assert_eq!(name("Atlantis"), None);
+        assert_eq!(name("!!"), None);
     }
 }

@@ -107,14 +107,11 @@ pub async fn index(
     let mut layout = Layout::page(
         &state.base_url,
         &path_for(page),
-        if page > 1 {
-            format!("{heading} – page {page}")
-        } else {
-            heading.clone()
-        },
+        heading.clone(),
         "Tech companies hiring software developers in Germany, with their open jobs.",
         Nav::Companies,
     )
+    .paged(page, pages_total)
     .with_crumbs(vec![Crumb::link("Home", "/"), Crumb::here("Companies")])
     .with_neighbours(prev_url.as_deref(), next_url.as_deref());
     // A name search is a tool, not a page for crawlers.

@@ -33,6 +33,8 @@ fn atom_response(feed: &AtomFeed, last_change: DateTime<Utc>) -> Result<HttpResp
 #[tracing::instrument(skip(state, req))]
 pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let search = JobSearch::from_pairs(&query_pairs(req.query_string())?)?;
+    let counts = super::board::board_counts(&state).await?;
+    let search = super::jobs::with_known_cities(search, &counts);
     let normal_query = search.query_string_for_page(1);
     if normal_query != req.query_string() {
         return Ok(moved_permanently(&listing_path(

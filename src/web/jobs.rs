@@ -63,6 +63,7 @@ impl ListingPlace {
 pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let search = JobSearch::from_pairs(&query_pairs(req.query_string())?)?;
     let counts = board_counts(&state).await?;
+    let search = with_known_cities(search, &counts);
     // A search that a landing page stands for lives at the landing page's URL.
     if let Some(landing) = super::landing::path_for_filter(&search.filter, &counts) {
         let query = if search.page > 1 {
@@ -78,6 +79,17 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
         return Ok(moved_permanently(&listing_path("/jobs", &normal_query)));
     }
     render_listing(&state, search, ListingPlace::jobs()).await
+}
+
+/// `search` with its cities spelt the one way the board spells them ("berlin",
+/// "munchen" → "Berlin", "München"), so that every spelling leads to one URL.
+pub fn with_known_cities(search: JobSearch, counts: &BoardCounts) -> JobSearch {
+    JobSearch {
+        filter: search
+            .filter
+            .with_city_names(|city| counts.city_matching(city).map(|c| c.name.clone())),
+        ..search
+    }
 }
 
 /// Renders a job listing: the results of `search` at `place`. Landing pages with no open
@@ -133,8 +145,7 @@ pub async fn render_listing(
         &path_for(search.page),
         match (place.landing, search.page) {
             (true, 1) => format!("{heading}: {}", count.to_lowercase()),
-            (_, 1) => heading.clone(),
-            (_, page) => format!("{heading} – page {page}"),
+            _ => heading.clone(),
         },
         format!(
             "{}. Salaries, tech stacks and remote options at a glance.",
@@ -142,6 +153,7 @@ pub async fn render_listing(
         ),
         Nav::Jobs,
     )
+    .paged(search.page, last_page)
     .with_search(filter.query.as_deref().unwrap_or_default())
     .with_crumbs(place.crumbs.clone())
     .with_neighbours(prev_url.as_deref(), next_url.as_deref())
@@ -160,6 +172,8 @@ pub async fn render_listing(
         layout = layout.noindex();
     }
 
+    // A chosen city the board does not know (no open jobs there) gets no option: the
+    // form, sent again, leaves it out.
     let mut city_options: Vec<OptionView> = cities
         .iter()
         .map(|c| {
@@ -170,12 +184,12 @@ pub async fn render_listing(
             )
         })
         .collect();
-    // A chosen city without open jobs still shows, so it can be unticked.
-    for city in filter.cities.iter().rev() {
-        if !city_options.iter().any(|o| &o.value == city) {
-            city_options.insert(0, OptionView::new(city.clone(), city.clone(), true));
-        }
-    }
+    let unknown_cities: Vec<String> = filter
+        .cities
+        .iter()
+        .filter(|c| counts.city_named(c).is_none())
+        .cloned()
+        .collect();
 
     let mut technology_options: Vec<OptionView> = technologies
         .iter()
@@ -245,12 +259,14 @@ pub async fn render_listing(
         posted_any: filter.posted_within.is_none(),
         sort_options: sort_options(search.sort, filter.query.is_some()),
         company: filter.company.as_ref().map(ToString::to_string),
-        active_filters: active_filter_chips(&search, &names),
+        active_filters: active_filter_chips(&search, &names, &unknown_cities),
         related_technologies: if jobs.is_empty() {
             related_technologies(filter, &counts)
         } else {
             Vec::new()
         },
+        related_in_city: related_city(filter, &counts).is_some(),
+        unknown_cities: alternatives(&unknown_cities),
         pages: if pagination.is_past_end() {
             Vec::new()
         } else {
@@ -260,7 +276,6 @@ pub async fn render_listing(
         next_url,
         last_page_url: pagination.is_past_end().then(|| path_for(last_page)),
         clear_url: "/jobs".to_owned(),
-        filters_script: super::assets::url("js/filters.js"),
         layout,
     };
     html_modified(&page, last_change)
@@ -291,14 +306,18 @@ pub async fn text_matches(
     Ok(Some(matches))
 }
 
-/// For an empty result: technologies that do have jobs where the search looked (in its
-/// city, or anywhere), as landing-page links.
-fn related_technologies(filter: &JobFilter, counts: &BoardCounts) -> Vec<ChipView> {
-    // Only one city makes "there" a place; several or none mean anywhere.
-    let city = match filter.cities.as_slice() {
+/// The one known city a search looks in: several, none or an unknown one mean anywhere.
+fn related_city<'a>(filter: &JobFilter, counts: &'a BoardCounts) -> Option<&'a NamedCount> {
+    match filter.cities.as_slice() {
         [one] => counts.city_named(one),
         _ => None,
-    };
+    }
+}
+
+/// For an empty result: technologies that do have jobs where the search looked (in its
+/// city, or anywhere), as landing-page links with their counts there.
+fn related_technologies(filter: &JobFilter, counts: &BoardCounts) -> Vec<ChipView> {
+    let city = related_city(filter, counts);
     let candidates: Vec<&NamedCount> = match city {
         Some(city) => counts.technologies_in(&city.name),
         None => counts.technologies.iter().collect(),
@@ -468,7 +487,12 @@ fn count_sentence(pagination: &Pagination, noun: &str) -> String {
 }
 
 /// A chip per active filter value whose link is the same search without that value.
-fn active_filter_chips(search: &JobSearch, names: &TechnologyNames<'_>) -> Vec<ChipView> {
+/// Cities the board does not know get none: the empty state names them instead.
+fn active_filter_chips(
+    search: &JobSearch,
+    names: &TechnologyNames<'_>,
+    unknown_cities: &[String],
+) -> Vec<ChipView> {
     let f = &search.filter;
     let mut chips = Vec::new();
     let mut push = |label: String, without: JobFilter| {
@@ -513,7 +537,7 @@ fn active_filter_chips(search: &JobSearch, names: &TechnologyNames<'_>) -> Vec<C
             },
         );
     }
-    for city in &f.cities {
+    for city in f.cities.iter().filter(|c| !unknown_cities.contains(c)) {
         let rest = f.cities.iter().filter(|c| *c != city).cloned().collect();
         push(
             city.clone(),

@@ -131,13 +131,18 @@ async fn landing(
     .await
 }
 
-/// The city of a landing URL.
+/// The city of a landing URL. Another spelling of a known city ("munchen") moves to
+/// `path_for` its slug; no city at all is a 404.
 fn known_city(
     counts: &BoardCounts,
     slug: &str,
+    path_for: impl Fn(&Slug) -> String,
 ) -> Result<crate::domain::technology::NamedCount, WebError> {
-    match counts.city(slug) {
-        Some(city) => Ok(city.clone()),
+    if let Some(city) = counts.city(slug) {
+        return Ok(city.clone());
+    }
+    match counts.city_matching(slug) {
+        Some(city) => Err(WebError::Moved(path_for(&city.slug))),
         None => Err(WebError::NotFound),
     }
 }
@@ -178,15 +183,18 @@ pub async fn technology_in_city(
     let (technology, city) = path.into_inner();
     let technology = slug_or_404(&technology)?;
     let counts = board_counts(&state).await?;
-    let city = known_city(&counts, &city)?;
+    let city = known_city(&counts, &city, |city| {
+        format!("/technologies/{technology}/{city}")
+    })?;
     let technology_name = counts
         .technology(technology.as_str())
         .map_or_else(|| technology.to_string(), |t| t.name.clone());
     let crumbs = vec![
         Crumb::link("Home", "/"),
         Crumb::link("Technologies", "/technologies"),
+        // "Go" alone would be a link text that says nothing of where it leads.
         Crumb::link(
-            technology_name.clone(),
+            format!("{technology_name} jobs"),
             format!("/technologies/{technology}"),
         ),
         Crumb::here(format!("{technology_name} in {}", city.name)),
@@ -206,7 +214,7 @@ pub async fn city(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let counts = board_counts(&state).await?;
-    let city = known_city(&counts, &slug)?;
+    let city = known_city(&counts, &slug, |city| format!("/cities/{city}"))?;
     let crumbs = vec![
         Crumb::link("Home", "/"),
         Crumb::link("Cities", "/cities"),

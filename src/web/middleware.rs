@@ -1,4 +1,5 @@
-//! Middleware: security headers on every response and one log line per request.
+//! Middleware: security headers on every response and one log line per request;
+//! oversized headers (431) and control characters in the address (400) refused early.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -87,6 +88,103 @@ pub async fn request_log(
             Err(e)
         }
     }
+}
+
+/// Longest request header name accepted, in bytes.
+pub const MAX_HEADER_NAME_BYTES: usize = 1024;
+/// Most bytes all request headers may take together (names, values and separators).
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Whether `headers` exceed [`MAX_HEADER_NAME_BYTES`] for a name or [`MAX_HEADER_BYTES`]
+/// in all, counted as sent (`name: value` and CRLF).
+pub fn headers_too_large(headers: &actix_web::http::header::HeaderMap) -> bool {
+    let mut total = 0;
+    headers.iter().any(|(name, value)| {
+        total += name.as_str().len() + value.len() + 4;
+        name.as_str().len() > MAX_HEADER_NAME_BYTES || total > MAX_HEADER_BYTES
+    })
+}
+
+/// Refuses requests with oversized headers with a short 431 and closes the connection.
+/// actix-http only refuses a request head past 128 KB; nothing here needs headers
+/// anywhere near that, and big ones only cost memory in every layer below.
+pub async fn header_limits(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<
+    ServiceResponse<actix_web::body::EitherBody<impl MessageBody + 'static>>,
+    actix_web::Error,
+> {
+    if headers_too_large(req.headers()) {
+        tracing::warn!(path = %req.path(), "request headers too large: 431");
+        let response = actix_web::HttpResponse::build(
+            actix_web::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        )
+        .content_type("text/plain; charset=utf-8")
+        .force_close()
+        .body("Request header fields too large\n");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// `raw` with its percent-escapes decoded (a malformed escape stays as it is).
+fn percent_decoded(raw: &str) -> Vec<u8> {
+    let hex = |b: u8| {
+        char::from(b)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| Some(hex(*bytes.get(i + 1)?)? * 16 + hex(*bytes.get(i + 2)?)?))
+            .flatten();
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether the percent-encoded `raw` (a path or a query string) holds a control
+/// character (C0 such as NUL, tab or newline, DEL, or C1) once decoded.
+pub fn encodes_control_characters(raw: &str) -> bool {
+    String::from_utf8_lossy(&percent_decoded(raw))
+        .chars()
+        .any(char::is_control)
+}
+
+/// Answers 400 (the error page) when the path or the query string holds a control
+/// character: no address of the site has one, and PostgreSQL refuses NUL outright, so
+/// they must not reach a handler.
+pub async fn reject_control_characters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<
+    ServiceResponse<actix_web::body::EitherBody<impl MessageBody + 'static>>,
+    actix_web::Error,
+> {
+    if encodes_control_characters(req.uri().path())
+        || encodes_control_characters(req.query_string())
+    {
+        let response = actix_web::ResponseError::error_response(&super::control_characters());
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// The canonical form of a request path: no trailing slash (except the root) and no
@@ -223,6 +321,34 @@ pub async fn conditional_get(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_however_they_are_encoded() {
+        for raw in [
+            "q=%00",
+            "q=a%00b",
+            "q=%09",
+            "q=a%0Ab",
+            "q=%7f",
+            "q=%C2%85",
+            "%1B=x",
+            "/jobs/a%00b",
+        ] {
+            assert!(encodes_control_characters(raw), "{raw}");
+        }
+        for raw in [
+            "",
+            "q=rust+go",
+            "city=M%C3%BCnchen",
+            "q=100%25",
+            "q=%",
+            "q=%zz",
+            "q=%FF%FE",
+            "/jobs/rust-dev",
+        ] {
+            assert!(!encodes_control_characters(raw), "{raw}");
+        }
+    }
 
     #[test]
     fn canonical_paths_are_lower_case_without_trailing_slash() {

@@ -156,12 +156,29 @@ pub fn found<T>(lookup: crate::repo::slugs::Lookup<T>, prefix: &str) -> Result<T
     }
 }
 
-/// Decoded query-string pairs, or a 400 when the string is not valid form encoding.
+/// Decoded query-string pairs, or a 400 when the string is not valid form encoding or
+/// holds a control character (no parameter may: PostgreSQL refuses NUL outright).
 pub fn query_pairs(query_string: &str) -> Result<Vec<(String, String)>, WebError> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(query_string).map_err(|_| {
-        WebError::BadRequest(crate::domain::InvalidInput::new(
-            "query",
-            "the address contains characters that are not valid in a query string",
-        ))
-    })
+    let pairs =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(query_string).map_err(|_| {
+            WebError::BadRequest(crate::domain::InvalidInput::new(
+                "query",
+                "the address contains characters that are not valid in a query string",
+            ))
+        })?;
+    if pairs
+        .iter()
+        .any(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
+    {
+        return Err(control_characters());
+    }
+    Ok(pairs)
+}
+
+/// The 400 for an address with a control character (NUL, tab, newline, …) in it.
+pub fn control_characters() -> WebError {
+    WebError::BadRequest(crate::domain::InvalidInput::new(
+        "address",
+        "contains a control character",
+    ))
 }

@@ -32,7 +32,7 @@ async fn jobs_are_listed_newest_first_with_their_card_facts() {
     assert!(newest < older, "newest job must come first");
     page.assert_contains("€65k – €80k");
     page.assert_contains("Acme Software");
-    page.assert_contains(">PostgreSQL</a>");
+    page.assert_contains(">PostgreSQL<span class=\"visually-hidden\"> jobs</span></a>");
     page.assert_contains("5 days ago");
     page.assert_contains("2 open jobs");
 }

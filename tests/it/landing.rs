@@ -80,7 +80,7 @@ async fn a_technology_in_a_city_has_its_own_page() {
     page.assert_contains(">Rust in Berlin</a>");
     page.assert_lacks(">Rust in München</a>");
     page.assert_lacks(">Go in Berlin</a>");
-    page.assert_contains("<a href=\"/technologies/rust\">Rust</a>");
+    page.assert_contains("<a href=\"/technologies/rust\">Rust jobs</a>");
 }
 
 #[actix_web::test]
@@ -168,7 +168,7 @@ async fn the_technology_and_city_indexes_link_every_landing_page_with_counts() {
 
     assert_eq!(technologies.status, 200);
     technologies.assert_contains(
-        "<a href=\"/technologies/rust\">Rust</a> <span class=\"directory__count\">3 jobs</span>",
+        "<a href=\"/technologies/rust\">Rust<span class=\"visually-hidden\"> jobs</span></a> <span class=\"directory__count\">3 jobs</span>",
     );
     technologies.assert_contains(
         "href=\"/technologies/rust/berlin\">Berlin <span class=\"chip__count\">2</span>",
@@ -176,10 +176,14 @@ async fn the_technology_and_city_indexes_link_every_landing_page_with_counts() {
     technologies.assert_contains("href=\"/technologies/go\"");
     assert_eq!(cities.status, 200);
     cities.assert_contains(
-        "<a href=\"/cities/berlin\">Berlin</a> <span class=\"directory__count\">3 jobs</span>",
+        "<a href=\"/cities/berlin\">Berlin<span class=\"visually-hidden\"> jobs</span></a> <span class=\"directory__count\">3 jobs</span>",
     );
-    cities.assert_contains("<a href=\"/cities/muenchen\">München</a>");
-    cities.assert_contains("<a href=\"/remote\">Remote</a>");
+    cities.assert_contains(
+        "<a href=\"/cities/muenchen\">München<span class=\"visually-hidden\"> jobs</span></a>",
+    );
+    cities.assert_contains(
+        "<a href=\"/remote\">Remote<span class=\"visually-hidden\"> jobs</span></a>",
+    );
 }
 
 #[actix_web::test]
@@ -193,7 +197,7 @@ async fn chips_on_the_home_page_and_job_pages_lead_to_landing_pages() {
     home.assert_contains("href=\"/technologies/rust\"");
     home.assert_contains("href=\"/cities/berlin\"");
     home.assert_contains("href=\"/remote\"");
-    job.assert_contains("<a class=\"chip\" href=\"/technologies/rust\">Rust</a>");
+    job.assert_contains("<a class=\"chip\" href=\"/technologies/rust\">Rust<span class=\"visually-hidden\"> jobs</span></a>");
 }
 
 #[actix_web::test]

@@ -2,8 +2,10 @@
 //! database per test, cloned from a migrated template.
 
 mod admin;
+mod articles_admin;
 mod browser;
 mod cli;
+mod defects;
 mod filters;
 mod helpers;
 mod images;
