@@ -2,29 +2,14 @@
 
 use crate::catalog::live::LiveCatalog;
 use crate::config::Settings;
-use crate::db::{self, DbPool};
-use crate::media::store::{ImageStore, LocalDirStore};
-use crate::web::{self, board::SharedBoardCounts, page_cache::PageCache};
+use crate::db;
+use crate::media::store::LocalDirStore;
+use crate::web::{self, board::SharedBoardCounts, page_cache::PageCache, state::AppState};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::sync::Arc;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub pool: DbPool,
-    /// Absolute base of the site's URLs, without a trailing slash.
-    pub base_url: String,
-    pub static_dir: PathBuf,
-    /// The open jobs in memory, for counts, facets and ordering.
-    pub catalog: Arc<LiveCatalog>,
-    pub board_counts: SharedBoardCounts,
-    pub pages: PageCache,
-    /// Uploaded images: a local folder by default (see docs/SCALING.md for several instances).
-    pub images: Arc<dyn ImageStore>,
-}
 
 /// A bound, not yet running server.
 pub struct Application {

@@ -21,9 +21,7 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
-/// The channel the triggers notify on; payloads are job ids, `sync:<n>`, `reload` (after a
-/// bulk load, which sends no notification per job) or `content` (an article changed).
-pub const CHANNEL: &str = "jobboard_jobs";
+pub use crate::repo::catalog::CHANNEL;
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// Changes are gathered for this long before a new snapshot is built, so a burst of
 /// edits costs one rebuild, not hundreds.

@@ -15,51 +15,7 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-/// One published job as the catalog receives it.
-#[derive(Debug, Clone)]
-pub struct OpenJob {
-    pub id: i64,
-    pub posted_at: DateTime<Utc>,
-    pub valid_through: DateTime<Utc>,
-    pub salary_eur_year: Option<i32>,
-    pub company_id: i64,
-    pub city: Option<String>,
-    pub remote: RemotePolicy,
-    pub seniority: Seniority,
-    pub employment: EmploymentType,
-    pub technology_slugs: Vec<String>,
-}
-
-/// Jobs matching the search words, with how well each matches (higher is better).
-/// Ids and ranks are kept apart: 12 bytes a match rather than 16 with padding, which
-/// counts for a word found in a million jobs.
-#[derive(Debug, Clone, Default)]
-pub struct TextMatches {
-    ids: Vec<i64>,
-    ranks: Vec<f32>,
-}
-
-impl TextMatches {
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
-    /// (id, rank) pairs.
-    pub fn iter(&self) -> impl Iterator<Item = (i64, f32)> + '_ {
-        self.ids.iter().copied().zip(self.ranks.iter().copied())
-    }
-}
-
-impl FromIterator<(i64, f32)> for TextMatches {
-    fn from_iter<I: IntoIterator<Item = (i64, f32)>>(pairs: I) -> Self {
-        let (ids, ranks) = pairs.into_iter().unzip();
-        Self { ids, ranks }
-    }
-}
+pub use crate::domain::open_job::{OpenJob, TextMatches};
 
 /// How many open jobs each filter option would give: for every filter, counted with
 /// all the other filters applied (drill-down), so the numbers are what a click yields.

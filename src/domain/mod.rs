@@ -10,6 +10,7 @@ pub mod filter;
 pub mod image;
 pub mod job;
 pub mod markdown;
+pub mod open_job;
 pub mod password;
 pub mod salary;
 pub mod slug;

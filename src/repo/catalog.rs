@@ -2,15 +2,19 @@
 //! match search words.
 
 use super::RepoResult;
-use crate::catalog::{OpenJob, TextMatches};
 use crate::db::schema::{jobs, technologies};
 use crate::domain::job::{EmploymentType, JobStatus, RemotePolicy, Seniority};
+use crate::domain::open_job::{OpenJob, TextMatches};
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Float, Text};
 use std::collections::HashMap;
+
+/// The channel the triggers notify on; payloads are job ids, `sync:<n>`, `reload` (after a
+/// bulk load, which sends no notification per job) or `content` (an article changed).
+pub const CHANNEL: &str = "jobboard_jobs";
 
 /// The SQL types of [`CatalogRow`].
 type CatalogSql = (
@@ -164,9 +168,6 @@ pub fn quiet_notifications(conn: &mut PgConnection) -> RepoResult<()> {
 
 /// Tells every running server to load its catalog anew (after a bulk load).
 pub fn announce_reload(conn: &mut PgConnection) -> RepoResult<()> {
-    conn.batch_execute(&format!(
-        "NOTIFY {}, 'reload'",
-        crate::catalog::live::CHANNEL
-    ))?;
+    conn.batch_execute(&format!("NOTIFY {}, 'reload'", CHANNEL))?;
     Ok(())
 }

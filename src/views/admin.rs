@@ -1,6 +1,6 @@
 //! What every admin page tells `templates/admin/layout.html`.
 
-use crate::web::assets;
+use super::assets;
 
 /// Which admin navigation entry is the current section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! What every page tells the base layout: titles, crawler hints, social cards,
 //! breadcrumbs and structured data.
 
+use super::assets;
 use super::structured_data::{self, JsonLd};
-use crate::web::assets;
 
 /// Which main navigation entry is the current section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,15 +2,15 @@
 
 use super::db::with_conn;
 use super::{WebError, found, html_modified, paged_index, pages_in};
-use crate::app::AppState;
 use crate::domain::filter::{PAGE_SIZE, Pagination};
 use crate::domain::slug::Slug;
 use crate::repo;
 use crate::repo::slugs::{Entity, Lookup, lookup};
+use crate::views::assets;
 use crate::views::pages::{ArticleIndexPage, ArticleShowPage};
 use crate::views::structured_data;
 use crate::views::{ArticleCardView, Crumb, Layout, Nav, pagination_links};
-use crate::web::assets;
+use crate::web::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 

@@ -1,26 +1,13 @@
 //! Static files under fingerprinted URLs (`/static/css/site.1a2b3c4d.css`), cached for a
-//! year; the fingerprints come from build.rs.
+//! year; the fingerprints come from build.rs through `views::assets`.
 
 use super::WebError;
-use crate::app::AppState;
+use crate::web::state::AppState;
 use actix_files::NamedFile;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-include!(concat!(env!("OUT_DIR"), "/assets.rs"));
-
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-
-/// The fingerprinted URL of a file under `static/`.
-pub fn url(logical: &str) -> String {
-    ASSETS
-        .iter()
-        .find(|(path, _)| *path == logical)
-        .map_or_else(
-            || format!("/static/{logical}"),
-            |(_, hashed)| format!("/static/{hashed}"),
-        )
-}
 
 /// Serves a fingerprinted file with an immutable cache policy. Unknown fingerprints are
 /// 404 rather than stale content under a new name.
@@ -30,7 +17,7 @@ pub async fn serve(
     path: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let requested = path.into_inner();
-    let Some((logical, _)) = ASSETS.iter().find(|(_, hashed)| *hashed == requested) else {
+    let Some(logical) = crate::views::assets::logical_path(&requested) else {
         return Err(WebError::NotFound);
     };
     let full_path = state.static_dir.join(logical);

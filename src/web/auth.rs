@@ -14,7 +14,7 @@
 
 use super::WebError;
 use super::admin::{self, Access};
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::editor::{Editor, Role};
 use crate::repo;
 use crate::repo::editors::SessionEditor;

@@ -2,7 +2,7 @@
 //! total), from the in-memory catalog: exact, and at most a second old.
 
 use super::WebError;
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::catalog::BoardTally;
 use crate::domain::slug::Slug;
 use crate::domain::technology::NamedCount;

@@ -2,7 +2,7 @@
 
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, pages_in};
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::slug::Slug;
 use crate::repo;

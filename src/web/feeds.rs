@@ -2,7 +2,7 @@
 
 use super::db::with_conn;
 use super::{WebError, listing_path, moved_permanently, query_pairs};
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::filter::{JobSearch, Sort};
 use crate::domain::markdown;
 use crate::repo;

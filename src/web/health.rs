@@ -2,7 +2,7 @@
 
 use super::WebError;
 use super::db::with_conn;
-use crate::app::AppState;
+use crate::web::state::AppState;
 use actix_web::{HttpResponse, web};
 
 /// Liveness: the process answers. Never touches the database, so a database outage

@@ -3,11 +3,11 @@
 use super::board::board_counts;
 use super::db::with_conn;
 use super::{WebError, html_modified};
-use crate::app::AppState;
 use crate::repo;
 use crate::views::pages::HomePage;
 use crate::views::structured_data;
 use crate::views::{Layout, Nav};
+use crate::web::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
@@ -39,7 +39,11 @@ pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> 
         Nav::Home,
     )
     .with_feed("jobboard – new developer jobs", format!("{}/jobs/feed.xml", state.base_url));
-    let logo = format!("{}{}", state.base_url, super::assets::url("img/logo.png"));
+    let logo = format!(
+        "{}{}",
+        state.base_url,
+        crate::views::assets::url("img/logo.png")
+    );
     let [website, organization] = structured_data::website_and_organization(&state.base_url, &logo);
     let layout = layout
         .with_structured_data(website)

@@ -3,7 +3,7 @@
 use super::board::{BoardCounts, board_counts};
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::catalog::{FacetCounts, TextMatches};
 use crate::domain::filter::{
     JobFilter, JobSearch, PAGE_SIZE, POSTED_WITHIN_DAYS, Pagination, SALARY_STEPS, Sort,

@@ -9,7 +9,7 @@
 use super::board::{BoardCounts, board_counts};
 use super::jobs::{ListingPlace, render_listing};
 use super::{WebError, html_modified, listing_path, moved_permanently, paged_index, query_pairs};
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::filter::{JobFilter, JobSearch, Sort};
 use crate::domain::job::RemotePolicy;
 use crate::domain::salary::group_thousands;

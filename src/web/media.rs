@@ -2,7 +2,7 @@
 //! content, so a response may be cached for a year.
 
 use super::WebError;
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::media::store;
 use actix_web::http::header::{CACHE_CONTROL, X_CONTENT_TYPE_OPTIONS};
 use actix_web::{HttpResponse, web};

@@ -17,6 +17,7 @@ pub mod media;
 pub mod middleware;
 pub mod page_cache;
 pub mod seo;
+pub mod state;
 
 use actix_web::{HttpResponse, guard, http::header, web};
 use askama::Template;

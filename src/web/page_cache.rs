@@ -7,7 +7,7 @@
 //! Only anonymous GET requests and complete 200 responses with an ETag (from
 //! `conditional_get`) are kept, so validators, 304s and compression still apply.
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::refresh::Kept;
 use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, MessageBody, to_bytes};

@@ -3,7 +3,7 @@
 use super::WebError;
 use super::board::board_counts;
 use super::db::with_conn;
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::repo;
 use crate::repo::seo::{SitemapChunk, SitemapEntry};
 use actix_web::http::header;

@@ -2,6 +2,7 @@
 //! database per test, cloned from a migrated template.
 
 mod admin;
+mod architecture;
 mod articles_admin;
 mod browser;
 mod cli;

@@ -1,6 +1,6 @@
 //! An editor's own account: see it, change the password.
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::password;
 use crate::repo;

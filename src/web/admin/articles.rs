@@ -7,7 +7,7 @@
 //! above the form and saves nothing.
 
 use super::path_id;
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::article::{
     self, ArticleFields, ArticleRevision, CoverImage, DiffLine, EditableArticle, FieldProblem,
     PublicState, Publication, RevisionMeta, berlin_long, berlin_short,

@@ -1,6 +1,6 @@
 //! The audit log, for admins: who did what, when, from where.
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::editor::Editor;
 use crate::repo;

@@ -1,7 +1,7 @@
 //! Admins manage editors: create, change role, deactivate or reactivate, reset a password.
 
 use super::path_id;
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::editor::{Editor, EmailAddress, Role, parse_display_name};
 use crate::domain::password;

@@ -2,7 +2,7 @@
 //! decide what a file is; every accepted image is encoded anew (no EXIF or GPS data
 //! survives) in the widths pages serve with `srcset`.
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::image::StoredImage;
 use crate::media::process::{self, MAX_UPLOAD_BYTES, UploadError};

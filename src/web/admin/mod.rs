@@ -143,7 +143,7 @@ pub fn path_id(raw: &str) -> Result<i64, super::WebError> {
 /// editor had typed (`resume`: the posted fields). Forms without such a page lead back
 /// to their address.
 pub async fn resume_after_sign_in(
-    state: &web::Data<crate::app::AppState>,
+    state: &web::Data<crate::web::state::AppState>,
     ctx: &crate::web::auth::AdminContext,
     path: &str,
     resume: &str,

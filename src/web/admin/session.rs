@@ -1,6 +1,6 @@
 //! Signing in and out.
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::domain::editor::{
     ACCOUNT_FAILURE_LIMIT, ADDRESS_FAILURE_LIMIT, EmailAddress, FAILURE_WINDOW, throttled_for,

@@ -1,0 +1,23 @@
+//! What every handler can reach. It lives here, in the web layer, so that handlers do
+//! not import the module that builds the server (`app`).
+
+use crate::catalog::live::LiveCatalog;
+use crate::db::DbPool;
+use crate::media::store::ImageStore;
+use crate::web::{board::SharedBoardCounts, page_cache::PageCache};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    /// Absolute base of the site's URLs, without a trailing slash.
+    pub base_url: String,
+    pub static_dir: PathBuf,
+    /// The open jobs in memory, for counts, facets and ordering.
+    pub catalog: Arc<LiveCatalog>,
+    pub board_counts: SharedBoardCounts,
+    pub pages: PageCache,
+    /// Uploaded images: a local folder by default (see docs/SCALING.md for several instances).
+    pub images: Arc<dyn ImageStore>,
+}
