@@ -25,6 +25,12 @@ pub fn iso_date(when: DateTime<Utc>) -> String {
     when.format("%Y-%m-%d").to_string()
 }
 
+/// A moment for `<time datetime>`: RFC 3339 in whole seconds, as HTML allows (it takes
+/// at most three digits of a fraction of a second).
+pub fn iso_datetime(when: DateTime<Utc>) -> String {
+    when.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +53,7 @@ mod tests {
         let when = Utc.with_ymd_and_hms(2026, 3, 5, 8, 0, 0).unwrap();
         assert_eq!(long_date(when), "5 March 2026");
         assert_eq!(iso_date(when), "2026-03-05");
+        let precise = when + Duration::microseconds(594_399);
+        assert_eq!(iso_datetime(precise), "2026-03-05T08:00:00+00:00");
     }
 }

@@ -7,7 +7,6 @@
 //! above the form and saves nothing.
 
 use super::path_id;
-use crate::web::state::AppState;
 use crate::domain::article::{
     self, ArticleFields, ArticleRevision, CoverImage, DiffLine, EditableArticle, FieldProblem,
     PublicState, Publication, RevisionMeta, berlin_long, berlin_short,
@@ -23,6 +22,7 @@ use crate::views::admin::{AdminLayout, AdminSection, FormErrors};
 use crate::web::WebError;
 use crate::web::auth::{AdminContext, AdminForm, see_other_with_flash};
 use crate::web::db::with_conn;
+use crate::web::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -67,7 +67,7 @@ impl StatusView {
         let when = match state {
             PublicState::Draft => None,
             PublicState::Scheduled(at) | PublicState::Live(at) => {
-                Some((at.to_rfc3339(), berlin_short(at)))
+                Some((dates::iso_datetime(at), berlin_short(at)))
             }
         };
         Self {
@@ -94,7 +94,7 @@ impl ListRow {
             edit_url: edit_url(a.id),
             status: StatusView::new(a.publication, now),
             changed: berlin_short(a.updated_at),
-            changed_iso: a.updated_at.to_rfc3339(),
+            changed_iso: dates::iso_datetime(a.updated_at),
             changed_by: a.changed_by,
             title: a.title,
             author: a.author_name,
@@ -410,12 +410,12 @@ fn saved_by(meta: Option<&RevisionMeta>, current: &EditableArticle) -> (String, 
                 m.editor_name.clone()
             },
             berlin_long(m.created_at),
-            m.created_at.to_rfc3339(),
+            dates::iso_datetime(m.created_at),
         ),
         None => (
             "an import".to_owned(),
             berlin_long(current.updated_at),
-            current.updated_at.to_rfc3339(),
+            dates::iso_datetime(current.updated_at),
         ),
     }
 }
@@ -847,7 +847,7 @@ pub async fn revisions(
                 diff_url: format!("/admin/articles/{id}/revisions/{}", r.version),
                 who: editor_label(&r.editor_name),
                 when: berlin_long(r.created_at),
-                when_iso: r.created_at.to_rfc3339(),
+                when_iso: dates::iso_datetime(r.created_at),
                 version: r.version,
             })
             .collect(),
@@ -931,7 +931,7 @@ async fn diff_page(
         current_version: current.version,
         who: editor_label(&old.meta.editor_name),
         when: berlin_long(old.meta.created_at),
-        when_iso: old.meta.created_at.to_rfc3339(),
+        when_iso: dates::iso_datetime(old.meta.created_at),
         changes: field_changes(&old, &current),
         diff: article::line_diff(&old.body_markdown, &current.body_markdown),
         notice,

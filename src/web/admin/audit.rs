@@ -1,6 +1,5 @@
 //! The audit log, for admins: who did what, when, from where.
 
-use crate::web::state::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::editor::Editor;
 use crate::repo;
@@ -9,6 +8,7 @@ use crate::views::admin::{AdminLayout, AdminSection};
 use crate::web::WebError;
 use crate::web::auth::AdminContext;
 use crate::web::db::with_conn;
+use crate::web::state::AppState;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, TimeZone};
@@ -141,7 +141,7 @@ pub async fn index(
                 let local = e.at.with_timezone(&Berlin);
                 EntryView {
                     at: local.format("%-d %b %Y, %H:%M:%S").to_string(),
-                    at_iso: e.at.to_rfc3339(),
+                    at_iso: crate::domain::dates::iso_datetime(e.at),
                     who: if e.editor_email.is_empty() {
                         "—".to_owned()
                     } else {
