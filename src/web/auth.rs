@@ -14,10 +14,10 @@
 
 use super::WebError;
 use super::admin::{self, Access};
-use crate::web::state::AppState;
 use crate::domain::editor::{Editor, Role};
 use crate::repo;
 use crate::repo::editors::SessionEditor;
+use crate::web::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};

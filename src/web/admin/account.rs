@@ -1,6 +1,5 @@
 //! An editor's own account: see it, change the password.
 
-use crate::web::state::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::password;
 use crate::repo;
@@ -8,6 +7,7 @@ use crate::views::admin::{AdminLayout, AdminSection, FormErrors};
 use crate::web::WebError;
 use crate::web::auth::{AdminContext, AdminForm, see_other_with_flash};
 use crate::web::db::with_conn;
+use crate::web::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;

@@ -1,7 +1,6 @@
 //! Admins manage editors: create, change role, deactivate or reactivate, reset a password.
 
 use super::path_id;
-use crate::web::state::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::editor::{Editor, EmailAddress, Role, parse_display_name};
 use crate::domain::password;
@@ -10,6 +9,7 @@ use crate::views::admin::{AdminLayout, AdminSection, FormErrors};
 use crate::web::WebError;
 use crate::web::auth::{AdminContext, AdminForm, see_other_with_flash};
 use crate::web::db::with_conn;
+use crate::web::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;

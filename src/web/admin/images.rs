@@ -2,7 +2,6 @@
 //! decide what a file is; every accepted image is encoded anew (no EXIF or GPS data
 //! survives) in the widths pages serve with `srcset`.
 
-use crate::web::state::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::image::StoredImage;
 use crate::media::process::{self, MAX_UPLOAD_BYTES, UploadError};
@@ -12,6 +11,7 @@ use crate::views::admin::{AdminLayout, AdminSection};
 use crate::web::WebError;
 use crate::web::auth::{AdminContext, see_other_with_flash};
 use crate::web::db::with_conn;
+use crate::web::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -1,6 +1,5 @@
 //! Signing in and out.
 
-use crate::web::state::AppState;
 use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::domain::editor::{
     ACCOUNT_FAILURE_LIMIT, ADDRESS_FAILURE_LIMIT, EmailAddress, FAILURE_WINDOW, throttled_for,
@@ -14,6 +13,7 @@ use crate::web::auth::{
     self, AdminContext, AdminForm, Visitor, random_token, safe_return_path, see_other, token_hash,
 };
 use crate::web::db::with_conn;
+use crate::web::state::AppState;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
