@@ -2,10 +2,10 @@
 //! total), from the in-memory catalog: exact, and at most a second old.
 
 use super::WebError;
-use crate::web::state::AppState;
 use crate::catalog::BoardTally;
 use crate::domain::slug::Slug;
 use crate::domain::technology::NamedCount;
+use crate::web::state::AppState;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -2,13 +2,13 @@
 
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, pages_in};
-use crate::web::state::AppState;
 use crate::domain::markdown::plain_excerpt;
 use crate::domain::slug::Slug;
 use crate::repo;
 use crate::repo::slugs::{Entity, lookup};
 use crate::views::pages::CompanyShowPage;
 use crate::views::{Crumb, Layout, Nav};
+use crate::web::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 

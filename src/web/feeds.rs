@@ -2,11 +2,11 @@
 
 use super::db::with_conn;
 use super::{WebError, listing_path, moved_permanently, query_pairs};
-use crate::web::state::AppState;
 use crate::domain::filter::{JobSearch, Sort};
 use crate::domain::markdown;
 use crate::repo;
 use crate::views::pages::{AtomEntry, AtomFeed};
+use crate::web::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;

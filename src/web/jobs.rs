@@ -3,7 +3,6 @@
 use super::board::{BoardCounts, board_counts};
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
-use crate::web::state::AppState;
 use crate::catalog::{FacetCounts, TextMatches};
 use crate::domain::filter::{
     JobFilter, JobSearch, PAGE_SIZE, POSTED_WITHIN_DAYS, Pagination, SALARY_STEPS, Sort,
@@ -21,6 +20,7 @@ use crate::views::pages::{
 };
 use crate::views::structured_data;
 use crate::views::{ChipView, Crumb, JobCardView, Layout, Nav, pagination_links};
+use crate::web::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use std::sync::Arc;

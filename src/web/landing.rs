@@ -9,13 +9,13 @@
 use super::board::{BoardCounts, board_counts};
 use super::jobs::{ListingPlace, render_listing};
 use super::{WebError, html_modified, listing_path, moved_permanently, paged_index, query_pairs};
-use crate::web::state::AppState;
 use crate::domain::filter::{JobFilter, JobSearch, Sort};
 use crate::domain::job::RemotePolicy;
 use crate::domain::salary::group_thousands;
 use crate::domain::slug::Slug;
 use crate::views::pages::{DirectoryEntry, DirectoryPage};
 use crate::views::{ChipView, Crumb, Layout, Nav};
+use crate::web::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 

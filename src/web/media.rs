@@ -2,8 +2,8 @@
 //! content, so a response may be cached for a year.
 
 use super::WebError;
-use crate::web::state::AppState;
 use crate::media::store;
+use crate::web::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, X_CONTENT_TYPE_OPTIONS};
 use actix_web::{HttpResponse, web};
 use anyhow::Context;

@@ -7,8 +7,8 @@
 //! Only anonymous GET requests and complete 200 responses with an ETag (from
 //! `conditional_get`) are kept, so validators, 304s and compression still apply.
 
-use crate::web::state::AppState;
 use crate::refresh::Kept;
+use crate::web::state::AppState;
 use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};

@@ -3,9 +3,9 @@
 use super::WebError;
 use super::board::board_counts;
 use super::db::with_conn;
-use crate::web::state::AppState;
 use crate::repo;
 use crate::repo::seo::{SitemapChunk, SitemapEntry};
+use crate::web::state::AppState;
 use actix_web::http::header;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpResponse, HttpResponseBuilder};
