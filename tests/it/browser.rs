@@ -13,7 +13,7 @@ const TAB: &str = "\u{E004}";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// One ChromeDriver process with one browser session; both end with the value.
-struct Browser {
+pub(crate) struct Browser {
     driver: Child,
     base: String,
     session: String,
@@ -52,7 +52,7 @@ fn executable(variable: &str, name: &str) -> String {
 impl Browser {
     /// A browser with a window of `width`×`height` CSS pixels. Narrow phones are
     /// emulated, because desktop windows cannot shrink that far.
-    async fn start(width: u32, height: u32) -> Self {
+    pub(crate) async fn start(width: u32, height: u32) -> Self {
         let driver_path = executable("CHROMEDRIVER", "chromedriver");
         let chromium = executable("CHROMIUM", "chromium");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -126,7 +126,7 @@ impl Browser {
         }
     }
 
-    async fn command(&self, method: &str, path: &str, body: Value) -> Value {
+    pub(crate) async fn command(&self, method: &str, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let request = match method {
             "GET" => self.client.get(url),
@@ -151,11 +151,11 @@ impl Browser {
         value["value"].clone()
     }
 
-    async fn goto(&self, url: &str) {
+    pub(crate) async fn goto(&self, url: &str) {
         self.command("POST", "/url", json!({ "url": url })).await;
     }
 
-    async fn current_url(&self) -> String {
+    pub(crate) async fn current_url(&self) -> String {
         self.command("GET", "/url", Value::Null)
             .await
             .as_str()
@@ -163,7 +163,7 @@ impl Browser {
             .to_owned()
     }
 
-    async fn find(&self, css: &str) -> String {
+    pub(crate) async fn find(&self, css: &str) -> String {
         let found = self
             .command(
                 "POST",
@@ -177,13 +177,13 @@ impl Browser {
             .to_owned()
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let element = self.find(css).await;
         self.command("POST", &format!("/element/{element}/click"), json!({}))
             .await;
     }
 
-    async fn script(&self, script: &str) -> Value {
+    pub(crate) async fn script(&self, script: &str) -> Value {
         self.command(
             "POST",
             "/execute/sync",
@@ -192,7 +192,7 @@ impl Browser {
         .await
     }
 
-    async fn press(&self, key: &str) {
+    pub(crate) async fn press(&self, key: &str) {
         self.command(
             "POST",
             "/actions",
@@ -204,7 +204,7 @@ impl Browser {
     }
 
     /// Types `text` into the element at `css` as a person would, key by key.
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css).await;
         self.command(
             "POST",
@@ -241,7 +241,7 @@ impl Browser {
 
     /// Clicks `css` and waits until a new page has loaded in place of this one (even at
     /// the same URL, as after saving a form that redirects back to itself).
-    async fn click_and_wait(&self, css: &str) -> String {
+    pub(crate) async fn click_and_wait(&self, css: &str) -> String {
         self.script("window.__old_page = true; return true").await;
         self.click(css).await;
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -261,7 +261,7 @@ impl Browser {
     }
 
     /// The text of the page's `<main>`.
-    async fn main_text(&self) -> String {
+    pub(crate) async fn main_text(&self) -> String {
         self.script("return document.querySelector('main').innerText")
             .await
             .as_str()
@@ -270,7 +270,7 @@ impl Browser {
     }
 
     /// Waits until the browser has navigated to a URL that satisfies `done`.
-    async fn wait_for_url(&self, done: impl Fn(&str) -> bool) -> String {
+    pub(crate) async fn wait_for_url(&self, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let url = self.current_url().await;
@@ -635,4 +635,266 @@ async fn an_editor_publishes_an_article_with_a_cover_in_a_desktop_browser() {
 #[actix_web::test]
 async fn an_editor_publishes_an_article_with_a_cover_on_a_phone() {
     editorial_journey(390, 844).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// A job seeker with the keyboard alone: home → search → filters → job → apply link.
+
+/// The WebDriver keys the journey needs besides Tab.
+const KEY_ENTER: &str = "\u{E007}";
+const KEY_SHIFT: &str = "\u{E008}";
+const KEY_SPACE: &str = " ";
+
+/// What the focused element is, and whether a person can see where the focus is: the
+/// element has a box and shows an outline (style not `none`, width above zero) or a
+/// box-shadow ring.
+const FOCUS_PROBE: &str = "
+    const e = document.activeElement;
+    if (!e || e === document.body || e === document.documentElement) {
+        return { what: 'nothing (body)', matches: '', visible: false };
+    }
+    const s = getComputedStyle(e);
+    const r = e.getBoundingClientRect();
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+    const ring = s.boxShadow !== '' && s.boxShadow !== 'none';
+    let what = e.tagName.toLowerCase();
+    if (e.id) what += '#' + e.id;
+    if (e.getAttribute('name')) what += '[name=' + e.getAttribute('name') + ']';
+    if (e.getAttribute('value')) what += '[value=' + e.getAttribute('value') + ']';
+    if (e.getAttribute('href')) what += '[href=' + e.getAttribute('href') + ']';
+    const text = (e.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+    if (text) what += ' \"' + text + '\"';
+    return {
+        what: what,
+        matches: arguments[0] ? String(e.matches(arguments[0])) : '',
+        visible: (outline || ring) && r.width > 0 && r.height > 0,
+    };
+";
+
+impl Browser {
+    /// Presses `key` while Shift is held (Shift+Tab goes back one stop).
+    async fn press_with_shift(&self, key: &str) {
+        self.command(
+            "POST",
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+                { "type": "keyDown", "value": KEY_SHIFT }, { "type": "keyDown", "value": key },
+                { "type": "keyUp", "value": key }, { "type": "keyUp", "value": KEY_SHIFT }
+            ]}]}),
+        )
+        .await;
+    }
+
+    /// The focused element: its description, whether it matches `css` and whether its
+    /// focus is visible.
+    async fn focused(&self, css: &str) -> (String, bool, bool) {
+        let probe = self
+            .command(
+                "POST",
+                "/execute/sync",
+                json!({ "script": FOCUS_PROBE, "args": [css] }),
+            )
+            .await;
+        (
+            probe["what"].as_str().unwrap_or_default().to_owned(),
+            probe["matches"] == "true",
+            probe["visible"] == true,
+        )
+    }
+
+    /// Presses Tab until the focus is on an element matching `css` (at most `limit`
+    /// times). Every stop on the way is recorded in `stops`; a stop without a visible
+    /// focus indicator also goes to `unseen`.
+    async fn tab_to(
+        &self,
+        css: &str,
+        limit: usize,
+        stops: &mut Vec<String>,
+        unseen: &mut Vec<String>,
+    ) {
+        let page = self.current_url().await;
+        for _ in 0..limit {
+            self.press(TAB).await;
+            let (what, matches, visible) = self.focused(css).await;
+            stops.push(what.clone());
+            if !visible {
+                unseen.push(format!("{what} on {page}"));
+            }
+            if matches {
+                return;
+            }
+        }
+        panic!(
+            "{limit} presses of Tab on {page} never reached {css}; the stops were:\n{}",
+            stops.join("\n")
+        );
+    }
+}
+
+/// The seeker's journey in a browser `width` CSS pixels wide, by keyboard alone: Tab to
+/// the home search, type, Shift+Tab back from the city, Enter; Space on a seniority
+/// filter (on a phone after opening the folded filters with Space), Enter on "Show
+/// jobs"; Tab to the job and Enter; Tab to the apply link, which is not followed. Every
+/// stop must show where the focus is, and no page of the journey may scroll sideways.
+async fn keyboard_seeker_journey(width: u32, height: u32) {
+    use jobboard::domain::job::Seniority;
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(
+        JobBuilder::new("Senior Rust Platform Engineer")
+            .technologies(&["rust", "postgresql"])
+            .seniority(Seniority::Senior)
+            .salary(85_000, 105_000)
+            .description(
+                "## About the role\n\nYou will build the Rust services behind our \
+                 scheduling platform and look after their PostgreSQL databases.",
+            ),
+    );
+    app.insert(
+        JobBuilder::new("Junior Rust Developer")
+            .technologies(&["rust"])
+            .seniority(Seniority::Junior),
+    );
+    app.insert(JobBuilder::new("Senior Go Services Engineer").technologies(&["go"]));
+    let browser = Browser::start(width, height).await;
+    app.sync().await;
+    let base = app.address.clone();
+    let job_path = "/jobs/senior-rust-platform-engineer";
+    let mut stops = Vec::new();
+    let mut unseen = Vec::new();
+    let mut sideways = Vec::new();
+
+    // Home: the skip link comes first, then the page up to the search field.
+    browser.goto(&format!("{base}/")).await;
+    browser.wait_for_url(|u| u.ends_with('/')).await;
+    if scrolls_sideways(&browser).await {
+        sideways.push("/".to_owned());
+    }
+    browser.tab_to("#home-q", 20, &mut stops, &mut unseen).await;
+    let first_stop = stops[0].clone();
+    browser.type_keys("rust").await;
+    browser
+        .tab_to("#home-city", 1, &mut stops, &mut unseen)
+        .await;
+    browser.press_with_shift(TAB).await;
+    let (back_on, back_on_search, back_visible) = browser.focused("#home-q").await;
+    if !back_visible {
+        unseen.push(format!("{back_on} after Shift+Tab"));
+    }
+    browser.press(KEY_ENTER).await;
+    let search_url = browser.wait_for_url(|u| u.contains("q=rust")).await;
+    if scrolls_sideways(&browser).await {
+        sideways.push(search_url.clone());
+    }
+
+    // The results: fold the filters open on a phone, tick "Senior", show the jobs.
+    let folded = browser
+        .script("return !document.querySelector('.filters__form').checkVisibility()")
+        .await
+        == true;
+    if folded {
+        browser
+            .tab_to(".filters__toggle", 30, &mut stops, &mut unseen)
+            .await;
+        browser.press(KEY_SPACE).await;
+    }
+    browser
+        .tab_to(
+            "input[name='seniority'][value='senior']",
+            60,
+            &mut stops,
+            &mut unseen,
+        )
+        .await;
+    browser.press(KEY_SPACE).await;
+    let ticked = browser
+        .script("return document.activeElement.checked")
+        .await;
+    browser
+        .tab_to(
+            ".filters__form button[type='submit']",
+            30,
+            &mut stops,
+            &mut unseen,
+        )
+        .await;
+    browser.press(KEY_ENTER).await;
+    let filtered_url = browser
+        .wait_for_url(|u| u.contains("seniority=senior"))
+        .await;
+    if scrolls_sideways(&browser).await {
+        sideways.push(filtered_url.clone());
+    }
+    let results = browser
+        .script("return document.querySelector('.results').innerText")
+        .await;
+
+    // The job: Tab to its title in the results, Enter.
+    browser
+        .tab_to(
+            &format!(".job-card__title a[href='{job_path}']"),
+            80,
+            &mut stops,
+            &mut unseen,
+        )
+        .await;
+    browser.press(KEY_ENTER).await;
+    let job_url = browser.wait_for_url(|u| u.ends_with(job_path)).await;
+    if scrolls_sideways(&browser).await {
+        sideways.push(job_url.clone());
+    }
+
+    // The apply link: reached by Tab, with the employer's address; not followed.
+    browser
+        .tab_to(".job__apply a", 30, &mut stops, &mut unseen)
+        .await;
+    let apply_href = browser
+        .script("return document.activeElement.getAttribute('href')")
+        .await;
+    let apply_text = browser
+        .script("return document.activeElement.innerText.trim()")
+        .await;
+    let still_on_job = browser.current_url().await;
+
+    assert_eq!(
+        first_stop, "a[href=#content] \"Skip to content\"",
+        "the first Tab reaches the skip link"
+    );
+    assert!(
+        back_on_search,
+        "Shift+Tab from the city goes back to the search field, not to {back_on}"
+    );
+    assert!(
+        search_url.contains("/jobs?q=rust"),
+        "Enter in the search field searches: {search_url}"
+    );
+    assert_eq!(ticked, true, "Space ticks the focused seniority filter");
+    let results = results.as_str().unwrap_or_default();
+    assert!(
+        results.contains("Senior Rust Platform Engineer")
+            && !results.contains("Junior Rust Developer")
+            && !results.contains("Senior Go Services Engineer"),
+        "the search with the filter shows the senior Rust job only: {results}"
+    );
+    assert_eq!(apply_href, "https://www.acme.example/apply");
+    assert_eq!(apply_text, "Apply on the company’s site");
+    assert!(still_on_job.ends_with(job_path), "{still_on_job}");
+    assert!(
+        unseen.is_empty(),
+        "at {width}px, these keyboard stops show no visible focus: {unseen:#?}"
+    );
+    assert!(
+        sideways.is_empty(),
+        "at {width}px these pages scroll sideways: {sideways:?}"
+    );
+}
+
+#[actix_web::test]
+async fn a_job_seeker_finds_and_reaches_a_job_by_keyboard_alone_on_a_desktop() {
+    keyboard_seeker_journey(1366, 900).await;
+}
+
+#[actix_web::test]
+async fn a_job_seeker_finds_and_reaches_a_job_by_keyboard_alone_on_a_phone() {
+    keyboard_seeker_journey(390, 844).await;
 }
