@@ -3,6 +3,7 @@
 use crate::catalog::live::LiveCatalog;
 use crate::config::Settings;
 use crate::db;
+use crate::mail::{transport, worker::MailWorker};
 use crate::media::store::LocalDirStore;
 use crate::web::{self, board::SharedBoardCounts, page_cache::PageCache, state::AppState};
 use actix_web::dev::Server;
@@ -39,6 +40,7 @@ impl Application {
             settings.db_pool_size,
             settings.db_acquire_timeout,
         );
+        let mail_transport = transport::from_settings(settings)?;
         let state = actix_web::web::Data::new(AppState {
             pool,
             base_url: base_url.clone(),
@@ -47,6 +49,11 @@ impl Application {
             board_counts: SharedBoardCounts::default(),
             pages: PageCache::new(settings.page_cache),
             images: Arc::new(LocalDirStore::new(settings.upload_dir.clone())),
+            mail: MailWorker::start(
+                settings.database_url.expose().to_owned(),
+                mail_transport,
+                settings.mail_from.clone(),
+            ),
         });
         let shared_state = state.clone();
         let server = HttpServer::new(move || {
@@ -87,6 +94,12 @@ impl Application {
     /// The in-memory catalog of open jobs this server keeps.
     pub fn catalog(&self) -> Arc<LiveCatalog> {
         self.state.catalog.clone()
+    }
+
+    /// The worker sending this server's share of the mail outbox; stop it after the
+    /// server (see [`MailWorker::stop`]).
+    pub fn mail_worker(&self) -> Arc<MailWorker> {
+        self.state.mail.clone()
     }
 
     pub fn port(&self) -> u16 {

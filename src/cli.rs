@@ -1,7 +1,7 @@
 //! The command line: `serve` (default), `migrate` and `seed`.
 
 use crate::app::Application;
-use crate::config::Settings;
+use crate::config::{AppEnv, Settings};
 use crate::{db, repo, seed, telemetry};
 use anyhow::Context;
 use chrono::Utc;
@@ -205,13 +205,22 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
         seed::demo(&mut conn, Utc::now()).context("seeding demo content")?;
     }
     drop(conn);
+    if settings.smtp.is_none() && settings.app_env == AppEnv::Production {
+        tracing::warn!(
+            "SMTP_URL is not set: e-mail is written to files in MAIL_DIR, not sent. Set it before going live."
+        );
+    }
 
     actix_web::rt::System::new().block_on(async {
         let app = Application::build(settings)?;
         let catalog = app.catalog();
+        let mail = app.mail_worker();
         tracing::info!(url = %app.base_url(), "jobboard is listening on {}", app.base_url());
         let served = app.into_server().await.context("server failed");
         catalog.stop();
+        // After the server: a request that queued mail just before the end has
+        // committed, and whatever the worker has not sent stays queued for next time.
+        mail.stop();
         served?;
         tracing::info!("shut down cleanly");
         Ok(())

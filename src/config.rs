@@ -10,6 +10,8 @@ use std::time::Duration;
 /// OS user, database `jobboard`.
 pub const DEFAULT_DATABASE_URL: &str = "postgres:///jobboard";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// The sender of every message when `MAIL_FROM` is unset.
+pub const DEFAULT_MAIL_FROM: &str = "jobboard <noreply@localhost>";
 const DEV_SECRET_KEY: &str = "development-only-secret-key-do-not-use-in-production";
 const MIN_SECRET_KEY_LEN: usize = 32;
 
@@ -40,6 +42,29 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS, which the server must offer
+    /// (`smtp://`, port 587 by default).
+    StartTls,
+    /// TLS from the first byte (`smtps://`, port 465 by default).
+    Tls,
+    /// No encryption: `smtp://…?tls=none`, or a server on this machine without
+    /// credentials (a local relay or a test server).
+    None,
+}
+
+/// Where to send mail, from `SMTP_URL`.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
 /// Everything the program can be configured with.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -63,6 +88,13 @@ pub struct Settings {
     pub upload_dir: PathBuf,
     /// True when the development secret stands in for `SECRET_KEY`; start-up warns.
     pub uses_dev_secret: bool,
+    /// The SMTP server mail is sent through; `None` writes each message as an `.eml`
+    /// file into `mail_dir` instead.
+    pub smtp: Option<SmtpSettings>,
+    /// The `From` of every message, checked: `Name <address>` or an address.
+    pub mail_from: String,
+    /// Where messages are written when there is no SMTP server.
+    pub mail_dir: PathBuf,
 }
 
 /// A variable had a value the program cannot use.
@@ -181,6 +213,19 @@ impl Settings {
             });
         }
 
+        let smtp = var("SMTP_URL")
+            .map(|raw| parse_smtp_url(&raw))
+            .transpose()?;
+        let mail_from = var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                variable: "MAIL_FROM",
+                message: format!(
+                    "'{mail_from}' is not a sender like jobboard <noreply@jobs.example.org>"
+                ),
+            });
+        }
+
         Ok(Self {
             app_env,
             database_url: Secret::new(database_url),
@@ -194,8 +239,101 @@ impl Settings {
             page_cache,
             upload_dir: var("UPLOAD_DIR").map_or_else(|| PathBuf::from("uploads"), PathBuf::from),
             uses_dev_secret,
+            smtp,
+            mail_from: mail_from.trim().to_owned(),
+            mail_dir: var("MAIL_DIR").map_or_else(|| PathBuf::from("mail"), PathBuf::from),
         })
     }
+}
+
+/// Reads `SMTP_URL`. The forms:
+///
+/// - `smtp://user:password@host:587`: STARTTLS, required (port 587 by default);
+/// - `smtps://user:password@host`: TLS from the start (port 465 by default);
+/// - `smtp://host:port?tls=none`: no encryption (port 25 by default), for a relay in a
+///   private network; credentials are refused then unless the host is this machine;
+/// - `smtp://127.0.0.1:1025` (or `localhost`) without credentials: no encryption, a
+///   local relay or test server.
+///
+/// User name and password are percent-decoded (`%40` for `@`). Messages never repeat
+/// the password.
+fn parse_smtp_url(raw: &str) -> Result<SmtpSettings, ConfigError> {
+    let fail = |message: &str| ConfigError {
+        variable: "SMTP_URL",
+        message: message.to_owned(),
+    };
+    let url = url::Url::parse(raw.trim())
+        .map_err(|_| fail("is not a URL like smtp://user:password@mail.example.org:587"))?;
+    let implicit_tls = match url.scheme() {
+        "smtp" => false,
+        "smtps" => true,
+        _ => return Err(fail("must start with smtp:// or smtps://")),
+    };
+    let (host, loopback) = match url.host() {
+        // smtp: is not a scheme the URL standard knows, so an IPv4 address comes as a
+        // name.
+        Some(url::Host::Domain(name)) if !name.is_empty() => (
+            name.to_owned(),
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback()),
+        ),
+        Some(url::Host::Ipv4(ip)) => (ip.to_string(), ip.is_loopback()),
+        Some(url::Host::Ipv6(ip)) => (ip.to_string(), ip.is_loopback()),
+        _ => return Err(fail("has no host name")),
+    };
+    if !matches!(url.path(), "" | "/") || url.fragment().is_some() {
+        return Err(fail("must not have a path: smtp://user:password@host:port"));
+    }
+    let decode = |part: &str| {
+        percent_encoding::percent_decode_str(part)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| fail("has a user name or password that is not UTF-8"))
+    };
+    let username = Some(decode(url.username())?).filter(|u| !u.is_empty());
+    let password = url.password().map(decode).transpose()?;
+    if username.is_none() && password.is_some() {
+        return Err(fail("has a password but no user name"));
+    }
+    let mut tls = None;
+    for (key, value) in url.query_pairs() {
+        match (key.as_ref(), value.as_ref()) {
+            ("tls", "none" | "required" | "starttls") if tls.is_none() && !implicit_tls => {
+                tls = Some(value.into_owned());
+            }
+            _ => {
+                return Err(fail(
+                    "knows one option, ?tls=none or ?tls=required (smtp:// only)",
+                ));
+            }
+        }
+    }
+    let security = match tls.as_deref() {
+        _ if implicit_tls => SmtpSecurity::Tls,
+        Some("none") => SmtpSecurity::None,
+        Some(_) => SmtpSecurity::StartTls,
+        None if loopback && username.is_none() => SmtpSecurity::None,
+        None => SmtpSecurity::StartTls,
+    };
+    if security == SmtpSecurity::None && username.is_some() && !loopback {
+        return Err(fail(
+            "would send the password unencrypted: use STARTTLS (leave out ?tls=none) or smtps://",
+        ));
+    }
+    let port = url.port().unwrap_or(match security {
+        SmtpSecurity::StartTls => 587,
+        SmtpSecurity::Tls => 465,
+        SmtpSecurity::None => 25,
+    });
+    Ok(SmtpSettings {
+        host,
+        port,
+        security,
+        username,
+        password: password.map(Secret::new),
+    })
 }
 
 fn parse_site_url(raw: &str) -> Result<String, ConfigError> {
@@ -322,6 +460,100 @@ mod tests {
             "RUST_LOG"
         );
         assert!(settings(&[("RUST_LOG", "warn,jobboard=debug")]).is_ok());
+    }
+
+    #[test]
+    fn mail_goes_to_files_in_mail_dir_unless_smtp_url_is_set() {
+        let s = settings(&[]).unwrap();
+        assert!(s.smtp.is_none());
+        assert_eq!(s.mail_dir, PathBuf::from("mail"));
+        assert_eq!(s.mail_from, DEFAULT_MAIL_FROM);
+        let s = settings(&[("MAIL_DIR", "/var/mail/jobboard")]).unwrap();
+        assert_eq!(s.mail_dir, PathBuf::from("/var/mail/jobboard"));
+    }
+
+    #[test]
+    fn mail_from_must_be_a_sender() {
+        let s = settings(&[("MAIL_FROM", "Jobs <jobs@example.org>")]).unwrap();
+        assert_eq!(s.mail_from, "Jobs <jobs@example.org>");
+        assert!(settings(&[("MAIL_FROM", "jobs@example.org")]).is_ok());
+        for bad in ["jobs", "Jobs <jobs@>", "a@b.org, c@d.org"] {
+            assert_eq!(
+                settings(&[("MAIL_FROM", bad)]).unwrap_err().variable,
+                "MAIL_FROM",
+                "{bad}"
+            );
+        }
+    }
+
+    fn smtp(url: &str) -> Result<SmtpSettings, ConfigError> {
+        settings(&[("SMTP_URL", url)]).map(|s| s.smtp.unwrap())
+    }
+
+    #[test]
+    fn smtp_urls_with_credentials_use_starttls_or_tls() {
+        let s = smtp("smtp://mailer:p%40ss%3Aword@mail.example.org:587").unwrap();
+        assert_eq!(
+            (s.host.as_str(), s.port, s.security),
+            ("mail.example.org", 587, SmtpSecurity::StartTls)
+        );
+        assert_eq!(s.username.as_deref(), Some("mailer"));
+        assert_eq!(s.password.unwrap().expose(), "p@ss:word");
+        let s = smtp("smtp://mailer:pw@mail.example.org").unwrap();
+        assert_eq!((s.port, s.security), (587, SmtpSecurity::StartTls));
+        let s = smtp("smtps://mailer:pw@mail.example.org").unwrap();
+        assert_eq!((s.port, s.security), (465, SmtpSecurity::Tls));
+        let s = smtp("smtp://relay.internal?tls=required").unwrap();
+        assert_eq!(s.security, SmtpSecurity::StartTls);
+    }
+
+    #[test]
+    fn smtp_without_tls_only_when_asked_or_on_this_machine() {
+        let s = smtp("smtp://127.0.0.1:1025").unwrap();
+        assert_eq!((s.port, s.security), (1025, SmtpSecurity::None));
+        assert_eq!(s.username, None);
+        assert_eq!(
+            smtp("smtp://localhost").unwrap().security,
+            SmtpSecurity::None
+        );
+        let s = smtp("smtp://[::1]:1025").unwrap();
+        assert_eq!((s.host.as_str(), s.security), ("::1", SmtpSecurity::None));
+        let s = smtp("smtp://relay.internal:25?tls=none").unwrap();
+        assert_eq!((s.port, s.security), (25, SmtpSecurity::None));
+        // Not this machine and no word about TLS: STARTTLS.
+        assert_eq!(
+            smtp("smtp://relay.internal:2525").unwrap().security,
+            SmtpSecurity::StartTls
+        );
+        // Credentials on this machine go in the clear only to it.
+        assert_eq!(
+            smtp("smtp://u:p@127.0.0.1:1025").unwrap().security,
+            SmtpSecurity::StartTls
+        );
+        assert_eq!(
+            smtp("smtp://u:p@127.0.0.1:1025?tls=none").unwrap().security,
+            SmtpSecurity::None
+        );
+    }
+
+    #[test]
+    fn bad_smtp_urls_name_the_variable_and_never_the_password() {
+        for bad in [
+            "mail.example.org:587",
+            "http://mail.example.org",
+            "smtp://",
+            "smtp://u:hunter2@mail.example.org/path",
+            "smtp://u:hunter2@mail.example.org?tls=none",
+            "smtp://u:hunter2@mail.example.org?tls=maybe",
+            "smtps://u:hunter2@mail.example.org?tls=none",
+            "smtp://:hunter2@mail.example.org",
+        ] {
+            let err = smtp(bad).unwrap_err();
+            assert_eq!(err.variable, "SMTP_URL", "{bad}");
+            assert!(!err.to_string().contains("hunter2"), "{err}");
+        }
+        let s = settings(&[("SMTP_URL", "smtp://u:hunter2@mail.example.org")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
     }
 
     #[test]

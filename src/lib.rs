@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod mail;
 pub mod media;
 pub mod refresh;
 pub mod repo;

@@ -285,3 +285,32 @@ pub struct NewImageRow<'a> {
     pub original_name: &'a str,
     pub uploaded_by: Option<i64>,
 }
+
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = crate::db::schema::mail_outbox, check_for_backend(diesel::pg::Pg))]
+pub struct MailOutboxRow {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: Option<String>,
+    pub list_unsubscribe: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A message as queued: status, tries and times take the table's defaults.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::db::schema::mail_outbox)]
+pub struct NewMailRow<'a> {
+    pub to_address: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: Option<&'a str>,
+    pub list_unsubscribe: Option<&'a str>,
+}

@@ -165,6 +165,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_outbox (id) {
+        id -> Int8,
+        created_at -> Timestamptz,
+        to_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Nullable<Text>,
+        list_unsubscribe -> Nullable<Text>,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        claimed_until -> Nullable<Timestamptz>,
+        claimed_by -> Nullable<Text>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     slug_history (entity, slug) {
         entity -> Text,
         slug -> Text,
@@ -200,6 +220,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     job_technologies,
     jobs,
+    mail_outbox,
     slug_history,
     technologies,
 );

@@ -21,10 +21,11 @@ pub enum AuditAction {
     ArticleDeleted,
     ArticleRestored,
     ImageUploaded,
+    MailRetried,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInThrottled,
@@ -43,6 +44,7 @@ impl AuditAction {
         Self::ArticleDeleted,
         Self::ArticleRestored,
         Self::ImageUploaded,
+        Self::MailRetried,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +67,7 @@ impl AuditAction {
             Self::ArticleDeleted => "article.deleted",
             Self::ArticleRestored => "article.restored",
             Self::ImageUploaded => "image.uploaded",
+            Self::MailRetried => "mail.retried",
         }
     }
 
@@ -93,6 +96,7 @@ impl AuditAction {
             Self::ArticleDeleted => "Article deleted",
             Self::ArticleRestored => "Revision restored",
             Self::ImageUploaded => "Image uploaded",
+            Self::MailRetried => "Mail queued again",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod filter;
 pub mod image;
 pub mod job;
+pub mod mail;
 pub mod markdown;
 pub mod open_job;
 pub mod password;

@@ -10,6 +10,7 @@ pub mod editors;
 pub mod health;
 pub mod images;
 pub mod jobs;
+pub mod outbox;
 pub mod seo;
 pub mod slugs;
 pub mod technologies;

@@ -9,6 +9,7 @@ pub enum AdminSection {
     Images,
     Editors,
     Audit,
+    Mail,
     Account,
     SignIn,
 }
@@ -73,6 +74,7 @@ impl AdminLayout {
             AdminSection::Images => "images",
             AdminSection::Editors => "editors",
             AdminSection::Audit => "audit",
+            AdminSection::Mail => "mail",
             AdminSection::Account => "account",
             AdminSection::SignIn => "signin",
         };

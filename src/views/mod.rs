@@ -2,6 +2,7 @@
 //! ready-to-print strings, so templates stay free of logic.
 
 pub mod admin;
+pub mod admin_mail;
 pub mod assets;
 mod layout;
 mod models;

@@ -3,6 +3,7 @@
 
 use crate::catalog::live::LiveCatalog;
 use crate::db::DbPool;
+use crate::mail::worker::MailWorker;
 use crate::media::store::ImageStore;
 use crate::web::{board::SharedBoardCounts, page_cache::PageCache};
 use std::path::PathBuf;
@@ -20,4 +21,7 @@ pub struct AppState {
     pub pages: PageCache,
     /// Uploaded images: a local folder by default (see docs/SCALING.md for several instances).
     pub images: Arc<dyn ImageStore>,
+    /// Sends the mail outbox in the background; handlers only queue messages
+    /// (`repo::outbox::enqueue`), which wakes it.
+    pub mail: Arc<MailWorker>,
 }

@@ -9,28 +9,42 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         "domain",
         &[
             "app", "cli", "config", "db", "repo", "catalog", "views", "web", "seed", "media",
+            "mail",
         ],
     ),
     (
         "db",
         &[
-            "app", "cli", "repo", "catalog", "views", "web", "seed", "media",
+            "app", "cli", "repo", "catalog", "views", "web", "seed", "media", "mail",
         ],
     ),
     (
         "repo",
-        &["app", "cli", "catalog", "views", "web", "seed", "media"],
+        &[
+            "app", "cli", "catalog", "views", "web", "seed", "media", "mail",
+        ],
     ),
-    ("catalog", &["app", "cli", "views", "web", "seed", "media"]),
+    (
+        "catalog",
+        &["app", "cli", "views", "web", "seed", "media", "mail"],
+    ),
     (
         "media",
         &[
-            "app", "cli", "db", "repo", "catalog", "views", "web", "seed",
+            "app", "cli", "db", "repo", "catalog", "views", "web", "seed", "mail",
         ],
     ),
-    ("views", &["app", "cli", "db", "repo", "web", "seed"]),
+    // The outbox worker sits beside the catalog: it reads through the repository.
+    (
+        "mail",
+        &["app", "cli", "catalog", "views", "web", "seed", "media"],
+    ),
+    (
+        "views",
+        &["app", "cli", "db", "repo", "web", "seed", "mail"],
+    ),
     ("web", &["app", "cli", "seed"]),
-    ("seed", &["app", "cli", "views", "web"]),
+    ("seed", &["app", "cli", "views", "web", "mail"]),
 ];
 
 fn rust_files(path: &Path) -> Vec<PathBuf> {

@@ -162,11 +162,18 @@ impl TestDatabase {
     pub fn connect(&self) -> PgConnection {
         PgConnection::establish(&self.url()).expect("connect to test database")
     }
+
+    /// Where apps on this database write mail without an SMTP server (`MAIL_DIR`): a
+    /// temporary folder, removed with the database.
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("{}_mail", self.name))
+    }
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(self.upload_dir());
+        let _ = std::fs::remove_dir_all(self.mail_dir());
         let mut conn = maintenance_connection();
         let _ = diesel::sql_query(format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
@@ -182,6 +189,7 @@ pub struct TestApp {
     pub db: TestDatabase,
     pub client: awc::Client,
     catalog: Arc<jobboard::catalog::live::LiveCatalog>,
+    mail: Arc<jobboard::mail::worker::MailWorker>,
     /// Set when the test may have changed jobs; the next request first waits until the
     /// app's catalog has seen every change (see [`TestApp::sync`]).
     dirty: AtomicBool,
@@ -246,6 +254,7 @@ pub async fn spawn_app_with(
         ("RUST_LOG", "warn".to_owned()),
         ("DB_POOL_SIZE", "4".to_owned()),
         ("UPLOAD_DIR", db.upload_dir().display().to_string()),
+        ("MAIL_DIR", db.mail_dir().display().to_string()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
@@ -253,11 +262,13 @@ pub async fn spawn_app_with(
     let app = Application::build(&settings).expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let catalog = app.catalog();
+    let mail = app.mail_worker();
     actix_web::rt::spawn(app.into_server());
     TestApp {
         address,
         db,
         catalog,
+        mail,
         dirty: AtomicBool::new(true),
         sync_tokens: AtomicU64::new(0),
         client: awc::Client::builder()
@@ -268,10 +279,11 @@ pub async fn spawn_app_with(
 }
 
 impl Drop for TestApp {
-    /// The server's worker threads may outlive the test; its catalog thread must not
-    /// (see `LiveCatalog::stop`).
+    /// The server's worker threads may outlive the test; its catalog and mail threads
+    /// must not (see `LiveCatalog::stop`).
     fn drop(&mut self) {
         self.catalog.stop();
+        self.mail.stop();
     }
 }
 
@@ -586,11 +598,13 @@ impl TestApp {
 pub struct AppInstance {
     pub address: String,
     catalog: Arc<jobboard::catalog::live::LiveCatalog>,
+    mail: Arc<jobboard::mail::worker::MailWorker>,
 }
 
 impl Drop for AppInstance {
     fn drop(&mut self) {
         self.catalog.stop();
+        self.mail.stop();
     }
 }
 
@@ -602,20 +616,32 @@ impl AppInstance {
 
 /// Starts one more app instance on `app`'s database, with the test settings.
 pub async fn spawn_instance_on(app: &TestApp) -> AppInstance {
-    let vars: HashMap<&str, String> = HashMap::from([
+    spawn_instance_with(app, &[]).await
+}
+
+/// Like [`spawn_instance_on`], with extra settings (`SMTP_URL`, …).
+pub async fn spawn_instance_with(app: &TestApp, extra: &[(&'static str, &str)]) -> AppInstance {
+    let mut vars: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", app.db.url()),
         ("BIND", "127.0.0.1:0".to_owned()),
         ("RUST_LOG", "warn".to_owned()),
         ("DB_POOL_SIZE", "4".to_owned()),
         ("UPLOAD_DIR", app.db.upload_dir().display().to_string()),
+        ("MAIL_DIR", app.db.mail_dir().display().to_string()),
     ]);
+    vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
     settings.static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
     let instance = Application::build(&settings).expect("app builds");
     let address = format!("http://127.0.0.1:{}", instance.port());
     let catalog = instance.catalog();
+    let mail = instance.mail_worker();
     actix_web::rt::spawn(instance.into_server());
-    AppInstance { address, catalog }
+    AppInstance {
+        address,
+        catalog,
+        mail,
+    }
 }
 
 /// A response of [`AdminClient`]: the page, and every `Set-Cookie` header as sent.
@@ -1067,4 +1093,186 @@ pub fn field_block<'a>(html: &'a str, id: &str) -> Option<&'a str> {
                 .iter()
                 .any(|kind| block.contains(&format!("{kind}{control}")))
         })
+}
+
+// ---------------------------------------------------------------------------------------
+// E-mail: a real SMTP server (aiosmtpd) and the app's mail worker.
+
+impl TestApp {
+    /// The app's outbox worker.
+    pub fn mail_worker(&self) -> &jobboard::mail::worker::MailWorker {
+        &self.mail
+    }
+}
+
+impl AppInstance {
+    /// The instance's outbox worker.
+    pub fn mail_worker(&self) -> &jobboard::mail::worker::MailWorker {
+        &self.mail
+    }
+}
+
+/// A Python that can run aiosmtpd: `AIOSMTPD_PYTHON` (set by scripts/test), else the
+/// `python3` on PATH or the system's.
+fn aiosmtpd_python() -> String {
+    let candidates = std::env::var("AIOSMTPD_PYTHON")
+        .into_iter()
+        .chain(["python3".to_owned(), "/usr/bin/python3".to_owned()]);
+    for python in candidates {
+        let works = std::process::Command::new(&python)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if works {
+            return python;
+        }
+    }
+    panic!(
+        "the mail tests need the SMTP server aiosmtpd: run them through scripts/test, which \
+         installs it, or install python3-aiosmtpd (Debian) or `pip install --user aiosmtpd`"
+    );
+}
+
+/// A port on 127.0.0.1 that nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A real SMTP server for one test: `python3 -m aiosmtpd` on 127.0.0.1, storing every
+/// message it accepts in a maildir. Killed, and its folder removed, when dropped.
+pub struct SmtpServer {
+    pub port: u16,
+    pub maildir: std::path::PathBuf,
+    child: Option<std::process::Child>,
+}
+
+impl SmtpServer {
+    /// A server on a free port, accepting connections when this returns.
+    pub fn start() -> Self {
+        let mut server = Self::not_started();
+        server.run();
+        server
+    }
+
+    /// A free port with no server on it yet (mail sent there fails); [`SmtpServer::run`]
+    /// starts it.
+    pub fn not_started() -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let port = free_port();
+        let maildir = std::env::temp_dir().join(format!(
+            "jobboard-smtp-{}-{}-{port}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        Self {
+            port,
+            maildir,
+            child: None,
+        }
+    }
+
+    /// Starts the server on its port and waits until it accepts connections.
+    pub fn run(&mut self) {
+        assert!(self.child.is_none(), "the SMTP server runs already");
+        let mut child = std::process::Command::new(aiosmtpd_python())
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{}", self.port))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&self.maildir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start aiosmtpd");
+        let started = std::time::Instant::now();
+        loop {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                break;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+                }
+                panic!("aiosmtpd exited ({status}) on port {}:\n{err}", self.port);
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(15),
+                "aiosmtpd did not listen on port {} within 15 s",
+                self.port
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        self.child = Some(child);
+    }
+
+    /// `SMTP_URL` for this server (no TLS: it is on this machine).
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    fn files(&self) -> Vec<std::path::PathBuf> {
+        let mut files: Vec<std::path::PathBuf> = ["new", "cur"]
+            .iter()
+            .filter_map(|sub| std::fs::read_dir(self.maildir.join(sub)).ok())
+            .flat_map(|dir| dir.flatten().map(|e| e.path()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Every message received so far, as the raw text the server stored.
+    pub fn messages(&self) -> Vec<String> {
+        self.files()
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .collect()
+    }
+
+    /// Waits (up to `within`) until at least `count` messages arrived; all of them.
+    pub async fn wait_for(&self, count: usize, within: std::time::Duration) -> Vec<String> {
+        let started = std::time::Instant::now();
+        loop {
+            let arrived = self.files().len();
+            if arrived >= count {
+                return self.messages();
+            }
+            assert!(
+                started.elapsed() < within,
+                "{arrived} of {count} messages arrived within {within:?}"
+            );
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.maildir);
+    }
+}
+
+/// Queues a message the way the app does, in a transaction of its own; its id.
+pub fn enqueue(conn: &mut PgConnection, mail: &jobboard::domain::mail::OutgoingMail) -> i64 {
+    conn.transaction(|conn| repo::outbox::enqueue(conn, mail))
+        .expect("enqueue")
+}
+
+/// A plain-text message to `to` with `subject`.
+pub fn outgoing(to: &str, subject: &str) -> jobboard::domain::mail::OutgoingMail {
+    jobboard::domain::mail::OutgoingMail::new(
+        jobboard::domain::editor::EmailAddress::parse(to).expect("address"),
+        subject,
+        &format!("{subject}\n\nThis is the text part."),
+    )
+    .expect("a valid message")
 }

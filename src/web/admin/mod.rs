@@ -7,6 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod editors;
 pub mod images;
+pub mod mail;
 pub mod session;
 
 use actix_web::http::Method;
@@ -63,6 +64,8 @@ admin_routes! {
     POST "/admin/editors/{id}/active" Admin => editors::change_active;
     POST "/admin/editors/{id}/password" Admin => editors::reset_password;
     GET  "/admin/audit" Admin => audit::index;
+    GET  "/admin/mail" Admin => mail::index;
+    POST "/admin/mail/{id}/retry" Admin => mail::retry;
     GET  "/admin/articles" Editor => articles::index;
     // Before "/admin/articles/{id}": the gate finds a path's route by the first pattern
     // that matches it.
