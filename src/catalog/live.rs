@@ -294,6 +294,12 @@ impl LiveCatalog {
         self.synced.load(Ordering::Acquire)
     }
 
+    /// The salary figures of the current snapshot, computed on first use per snapshot
+    /// (a pass over every job: call it off the async workers); `None` while loading.
+    pub fn salary_stats(&self) -> Option<Arc<crate::domain::salary_stats::SalaryStats>> {
+        Some(self.current()?.salary_stats(Utc::now()))
+    }
+
     /// Technology names by slug.
     pub fn technology_names(&self) -> Arc<HashMap<String, String>> {
         self.technology_names

@@ -10,6 +10,7 @@ pub mod live;
 
 use crate::domain::filter::{JobFilter, POSTED_WITHIN_DAYS, Sort};
 use crate::domain::job::{EmploymentType, RemotePolicy, Seniority};
+use crate::domain::salary_stats::{SalaryFigure, SalaryStats};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -256,6 +257,9 @@ pub struct Catalog {
     by_salary: Vec<u32>,
     position_of: HashMap<i64, u32>,
     dictionary: Arc<Dictionary>,
+    /// Salary figures, computed once per snapshot on first use (see
+    /// [`Catalog::salary_stats`]).
+    salary_stats: std::sync::OnceLock<Arc<SalaryStats>>,
 }
 
 /// The filters that have facets; a job failing exactly one of them still counts for
@@ -412,6 +416,7 @@ impl Catalog {
             by_salary,
             position_of,
             dictionary,
+            salary_stats: std::sync::OnceLock::new(),
         }
     }
 
@@ -734,6 +739,99 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The salary of job `id` in EUR a year as the statistics count it (the top of its
+    /// range), when the snapshot holds the job and it states one in euros.
+    pub fn salary_of(&self, id: i64) -> Option<u32> {
+        let entry = &self.entries[*self.position_of.get(&id)? as usize];
+        u32::try_from(entry.salary).ok()
+    }
+
+    /// The salary figures of this snapshot's open jobs, computed on the first call (with
+    /// the jobs open at `now`) and kept with the snapshot: a new snapshot computes them
+    /// afresh. Costs one pass over the jobs and one sort of each group's salaries.
+    pub fn salary_stats(&self, now: DateTime<Utc>) -> Arc<SalaryStats> {
+        self.salary_stats
+            .get_or_init(|| Arc::new(self.compute_salary_stats(now)))
+            .clone()
+    }
+
+    fn compute_salary_stats(&self, now: DateTime<Utc>) -> SalaryStats {
+        let now_micros = now.timestamp_micros();
+        let technology_count = self.dictionary.technologies.len();
+        let city_count = self.dictionary.cities.len();
+        let levels = Seniority::ALL.len();
+        let mut technologies: Vec<Vec<i32>> = vec![Vec::new(); technology_count];
+        let mut cities: Vec<Vec<i32>> = vec![Vec::new(); city_count];
+        let mut seniorities: Vec<Vec<i32>> = vec![Vec::new(); levels];
+        let mut technology_seniorities: Vec<Vec<i32>> = vec![Vec::new(); technology_count * levels];
+        let mut technology_cities: HashMap<(u16, u16), Vec<i32>> = HashMap::new();
+        let mut combinations: HashMap<(u16, u16, usize), Vec<i32>> = HashMap::new();
+        for entry in &self.entries {
+            if entry.salary == NO_SALARY || entry.valid_through_micros <= now_micros {
+                continue;
+            }
+            let level = entry.seniority as usize;
+            seniorities[level].push(entry.salary);
+            let has_city = entry.city != NO_CITY;
+            if has_city {
+                cities[usize::from(entry.city)].push(entry.salary);
+            }
+            for &t in self.dictionary.members(entry.technology_set) {
+                technologies[usize::from(t)].push(entry.salary);
+                technology_seniorities[usize::from(t) * levels + level].push(entry.salary);
+                if has_city {
+                    technology_cities
+                        .entry((t, entry.city))
+                        .or_default()
+                        .push(entry.salary);
+                    combinations
+                        .entry((t, entry.city, level))
+                        .or_default()
+                        .push(entry.salary);
+                }
+            }
+        }
+        let technology = |t: u16| self.dictionary.technologies[usize::from(t)].clone();
+        let city = |c: u16| self.dictionary.cities[usize::from(c)].clone();
+        let level = |l: usize| Seniority::ALL[l];
+        let figure = SalaryFigure::from_unsorted;
+        SalaryStats {
+            technologies: technologies
+                .into_iter()
+                .enumerate()
+                .filter_map(|(t, s)| Some((technology(u16::try_from(t).ok()?), figure(s)?)))
+                .collect(),
+            cities: cities
+                .into_iter()
+                .enumerate()
+                .filter_map(|(c, s)| Some((city(u16::try_from(c).ok()?), figure(s)?)))
+                .collect(),
+            seniorities: seniorities
+                .into_iter()
+                .enumerate()
+                .filter_map(|(l, s)| Some((level(l), figure(s)?)))
+                .collect(),
+            technology_seniorities: technology_seniorities
+                .into_iter()
+                .enumerate()
+                .filter_map(|(cell, s)| {
+                    let t = u16::try_from(cell / levels).ok()?;
+                    Some(((technology(t), level(cell % levels)), figure(s)?))
+                })
+                .collect(),
+            technology_cities: technology_cities
+                .into_iter()
+                .filter_map(|((t, c), s)| Some(((technology(t), city(c)), figure(s)?)))
+                .collect(),
+            technology_city_seniorities: combinations
+                .into_iter()
+                .filter_map(|((t, c, l), s)| Some(((technology(t), city(c), level(l)), figure(s)?)))
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -904,5 +1002,107 @@ mod tests {
             ..JobFilter::default()
         };
         assert_eq!(run(&sample(), &filter, Sort::Newest, None).total, 0);
+    }
+
+    #[test]
+    fn salary_stats_group_open_jobs_with_a_salary() {
+        let mut jobs: Vec<OpenJob> = (1..=12)
+            .map(|id| OpenJob {
+                seniority: Seniority::Senior,
+                ..job(id, "Berlin", &["rust", "go"])
+            })
+            .collect();
+        // Nine Go jobs in Hamburg: too few for a figure of their own.
+        jobs.extend((13..=21).map(|id| job(id, "Hamburg", &["go"])));
+        jobs.push(OpenJob {
+            salary_eur_year: None,
+            ..job(22, "Berlin", &["rust"])
+        });
+        jobs.push(OpenJob {
+            valid_through: now() - Duration::seconds(1),
+            ..job(23, "Berlin", &["rust"])
+        });
+        let stats = Catalog::build(jobs).salary_stats(now());
+        // Rust: 51k..62k, 12 salaries; h = 2.75, 5.5, 8.25.
+        let rust = stats.technologies["rust"];
+        assert_eq!(
+            (
+                rust.count(),
+                rust.lower_quartile(),
+                rust.median(),
+                rust.upper_quartile()
+            ),
+            (12, 53_750, 56_500, 59_250)
+        );
+        let combination = stats.technology_city_seniorities
+            [&("rust".to_owned(), "Berlin".to_owned(), Seniority::Senior)];
+        assert_eq!(combination, rust);
+        assert_eq!(stats.technologies["go"].count(), 21);
+        assert!(!stats.cities.contains_key("Hamburg"));
+        assert_eq!(stats.seniorities[&Seniority::Senior].count(), 12);
+        assert!(!stats.seniorities.contains_key(&Seniority::Mid));
+        assert!(
+            !stats
+                .technology_cities
+                .contains_key(&("go".to_owned(), "Hamburg".to_owned()))
+        );
+    }
+
+    /// Run with `cargo test --release -- --ignored salary_stats_of_a_million`.
+    #[test]
+    #[ignore = "timing on a million jobs"]
+    fn salary_stats_of_a_million_jobs() {
+        let cities = [
+            "Berlin",
+            "Hamburg",
+            "München",
+            "Köln",
+            "Frankfurt am Main",
+            "Leipzig",
+        ];
+        let technologies = [
+            "rust",
+            "go",
+            "python",
+            "java",
+            "react",
+            "kubernetes",
+            "postgresql",
+        ];
+        let jobs: Vec<OpenJob> = (1..=1_000_000i64)
+            .map(|id| {
+                let n = usize::try_from(id).unwrap();
+                OpenJob {
+                    salary_eur_year: Some(40_000 + i32::try_from(id * 7_919 % 80_000).unwrap()),
+                    seniority: Seniority::ALL[n % Seniority::ALL.len()],
+                    posted_at: now() - Duration::seconds(id),
+                    ..job(
+                        1,
+                        cities[n % cities.len()],
+                        &[
+                            technologies[n % 7],
+                            technologies[(n / 7) % 7],
+                            technologies[(n / 49) % 7],
+                        ],
+                    )
+                }
+            })
+            .map(|mut j| {
+                j.id = j.posted_at.timestamp();
+                j
+            })
+            .collect();
+        let catalog = Catalog::build(jobs);
+        let started = std::time::Instant::now();
+        let stats = catalog.salary_stats(now());
+        let took = started.elapsed();
+        println!(
+            "salary stats of 1,000,000 jobs: {took:?}, {} combinations",
+            stats.technology_city_seniorities.len()
+        );
+        assert_eq!(
+            stats.seniorities.values().map(|f| f.count()).sum::<u32>(),
+            1_000_000
+        );
     }
 }

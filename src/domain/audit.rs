@@ -22,10 +22,18 @@ pub enum AuditAction {
     ArticleRestored,
     ImageUploaded,
     MailRetried,
+    JobCreated,
+    JobUpdated,
+    JobClosed,
+    JobReopened,
+    JobDeleted,
+    CompanyCreated,
+    CompanyUpdated,
+    CompanyDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 27] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInThrottled,
@@ -45,6 +53,14 @@ impl AuditAction {
         Self::ArticleRestored,
         Self::ImageUploaded,
         Self::MailRetried,
+        Self::JobCreated,
+        Self::JobUpdated,
+        Self::JobClosed,
+        Self::JobReopened,
+        Self::JobDeleted,
+        Self::CompanyCreated,
+        Self::CompanyUpdated,
+        Self::CompanyDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +84,14 @@ impl AuditAction {
             Self::ArticleRestored => "article.restored",
             Self::ImageUploaded => "image.uploaded",
             Self::MailRetried => "mail.retried",
+            Self::JobCreated => "job.created",
+            Self::JobUpdated => "job.updated",
+            Self::JobClosed => "job.closed",
+            Self::JobReopened => "job.reopened",
+            Self::JobDeleted => "job.deleted",
+            Self::CompanyCreated => "company.created",
+            Self::CompanyUpdated => "company.updated",
+            Self::CompanyDeleted => "company.deleted",
         }
     }
 
@@ -97,6 +121,14 @@ impl AuditAction {
             Self::ArticleRestored => "Revision restored",
             Self::ImageUploaded => "Image uploaded",
             Self::MailRetried => "Mail queued again",
+            Self::JobCreated => "Job created",
+            Self::JobUpdated => "Job saved",
+            Self::JobClosed => "Job closed",
+            Self::JobReopened => "Job reopened",
+            Self::JobDeleted => "Job deleted",
+            Self::CompanyCreated => "Company created",
+            Self::CompanyUpdated => "Company saved",
+            Self::CompanyDeleted => "Company deleted",
         }
     }
 }

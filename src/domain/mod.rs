@@ -9,11 +9,13 @@ pub mod editor;
 pub mod filter;
 pub mod image;
 pub mod job;
+pub mod job_lint;
 pub mod mail;
 pub mod markdown;
 pub mod open_job;
 pub mod password;
 pub mod salary;
+pub mod salary_stats;
 pub mod slug;
 pub mod technology;
 

@@ -1,6 +1,8 @@
 //! All SQL lives here: one module per aggregate, plain functions over a connection that
 //! return domain types.
 
+pub mod admin_companies;
+pub mod admin_jobs;
 pub mod articles;
 pub mod audit;
 pub mod catalog;

@@ -6,6 +6,8 @@ use super::assets;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdminSection {
     Articles,
+    Jobs,
+    Companies,
     Images,
     Editors,
     Audit,
@@ -71,6 +73,8 @@ impl AdminLayout {
     pub fn current(&self, section: &str) -> bool {
         let name = match self.section {
             AdminSection::Articles => "articles",
+            AdminSection::Jobs => "jobs",
+            AdminSection::Companies => "companies",
             AdminSection::Images => "images",
             AdminSection::Editors => "editors",
             AdminSection::Audit => "audit",

@@ -7,6 +7,7 @@ pub mod assets;
 mod layout;
 mod models;
 pub mod pages;
+pub mod salaries;
 pub mod structured_data;
 
 pub use layout::{Crumb, FeedLink, Layout, Nav, SITE_NAME};

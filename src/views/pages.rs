@@ -97,6 +97,8 @@ impl HomePage {
 #[template(path = "jobs/index.html")]
 pub struct JobIndexPage {
     pub layout: Layout,
+    /// A landing page's link to its salary figures.
+    pub salary_link: Option<ChipView>,
     pub heading: String,
     pub count_text: String,
     pub jobs: Vec<JobCardView>,
@@ -198,6 +200,8 @@ pub struct JobShowPage {
     pub description: SafeHtml,
     pub technologies: Vec<ChipView>,
     pub similar: Vec<JobCardView>,
+    /// Where the salary sits in its market, when at least 10 jobs back the comparison.
+    pub salary_market: Option<super::salaries::MarketLine>,
 }
 
 #[derive(Template)]
@@ -338,6 +342,7 @@ impl JobShowPage {
             description: markdown::render(&job.description_markdown),
             technologies: s.technologies.iter().map(ChipView::technology).collect(),
             similar: JobCardView::list(similar, now),
+            salary_market: None,
         }
     }
 }

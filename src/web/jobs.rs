@@ -34,6 +34,8 @@ pub struct ListingPlace {
     /// in the query string.
     pub landing: bool,
     pub crumbs: Vec<Crumb>,
+    /// The landing page's salary page, when it has one.
+    pub salary_link: Option<crate::views::ChipView>,
 }
 
 impl ListingPlace {
@@ -42,6 +44,7 @@ impl ListingPlace {
             path: "/jobs".to_owned(),
             landing: false,
             crumbs: vec![Crumb::link("Home", "/"), Crumb::here("Jobs")],
+            salary_link: None,
         }
     }
 
@@ -90,6 +93,29 @@ pub fn with_known_cities(search: JobSearch, counts: &BoardCounts) -> JobSearch {
             .with_city_names(|city| counts.city_matching(city).map(|c| c.name.clone())),
         ..search
     }
+}
+
+/// Where the job's salary sits among open jobs like it, when enough back the comparison.
+async fn salary_market(
+    state: &AppState,
+    job: &crate::domain::job::JobSummary,
+) -> Result<Option<crate::views::salaries::MarketLine>, WebError> {
+    let (Some(_), Some(city)) = (&job.salary, &job.location.city) else {
+        return Ok(None);
+    };
+    let Some(salary) = state.catalog.current().and_then(|c| c.salary_of(job.id)) else {
+        return Ok(None);
+    };
+    let stats = super::salaries::salary_stats(state).await?;
+    let technologies: Vec<&str> = job.technologies.iter().map(|t| t.slug.as_str()).collect();
+    Ok(super::salaries::market_line(
+        &stats,
+        &state.catalog.technology_names(),
+        salary,
+        &technologies,
+        city,
+        job.seniority,
+    ))
 }
 
 /// Renders a job listing: the results of `search` at `place`. Landing pages with no open
@@ -276,6 +302,7 @@ pub async fn render_listing(
         next_url,
         last_page_url: pagination.is_past_end().then(|| path_for(last_page)),
         clear_url: "/jobs".to_owned(),
+        salary_link: place.salary_link.clone(),
         layout,
     };
     html_modified(&page, last_change)
@@ -654,6 +681,7 @@ pub async fn show(
         Crumb::here(&s.title),
     ]);
     let mut view = JobShowPage::new(layout, &page, &similar, now);
+    view.salary_market = salary_market(&state, s).await?;
     // Closed and expired jobs keep their page for people, but are no JobPosting for
     // crawlers any more.
     if view.is_open {

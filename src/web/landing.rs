@@ -115,10 +115,14 @@ async fn landing(
         Ok(page) => page,
         Err(redirect) => return Ok(redirect),
     };
+    let stats = super::salaries::salary_stats(&state).await?;
+    let salary_link =
+        super::salaries::landing_link(&stats, &state.catalog.technology_names(), &filter);
     let place = ListingPlace {
         path: req.path().to_owned(),
         landing: true,
         crumbs,
+        salary_link,
     };
     render_listing(
         &state,

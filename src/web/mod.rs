@@ -16,6 +16,7 @@ pub mod landing;
 pub mod media;
 pub mod middleware;
 pub mod page_cache;
+pub mod salaries;
 pub mod seo;
 pub mod state;
 
@@ -48,6 +49,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/cities", read().to(landing::cities_index))
         .route("/cities/{city}", read().to(landing::city))
         .route("/remote", read().to(landing::remote))
+        .route("/salaries", read().to(salaries::index))
+        .route("/salaries/{technology}", read().to(salaries::technology))
+        .route(
+            "/salaries/{technology}/{city}",
+            read().to(salaries::technology_in_city),
+        )
         .route("/companies", read().to(companies::index))
         .route("/companies/{slug}", read().to(companies::show))
         .route("/articles", read().to(articles::index))

@@ -132,6 +132,8 @@ pub async fn sitemap_pages(state: web::Data<AppState>) -> Result<HttpResponse, W
             .city_named(city)
             .map(|c| format!("/technologies/{}/{}", t.slug, c.slug))
     }));
+    let salary_stats = super::salaries::salary_stats(&state).await?;
+    paths.extend(super::salaries::sitemap_paths(&salary_stats));
     let mut out = String::with_capacity(URLSET_OPEN.len() + paths.len() * 120);
     out.push_str(URLSET_OPEN);
     for path in paths {

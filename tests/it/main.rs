@@ -2,6 +2,7 @@
 //! database per test, cloned from a migrated template.
 
 mod admin;
+mod admin_jobs;
 mod architecture;
 mod articles_admin;
 mod browser;
@@ -16,6 +17,7 @@ mod mail;
 mod other_pages;
 mod quality;
 mod robustness;
+mod salaries;
 mod search;
 mod security;
 mod seed;

@@ -438,7 +438,7 @@ async fn public_pages_pass_axe_and_the_nu_html_checker() {
     let company = first_link(&app.get("/companies").await, "/companies/");
 
     // (label, path, status, an element the page must have)
-    let pages: [(&str, &str, u16, &str); 21] = [
+    let pages: [(&str, &str, u16, &str); 24] = [
         ("home", "/", 200, ".hero-search"),
         ("listing", "/jobs", 200, ".job-list"),
         (
@@ -490,6 +490,19 @@ async fn public_pages_pass_axe_and_the_nu_html_checker() {
             ".error-page",
         ),
         ("company without open jobs", "/companies/acme", 200, ""),
+        ("salaries", "/salaries", 200, ".salary-chart"),
+        (
+            "technology salaries",
+            "/salaries/rust",
+            200,
+            ".salary-chart",
+        ),
+        (
+            "technology in city salaries",
+            "/salaries/kubernetes/berlin",
+            200,
+            ".salaries__facts",
+        ),
     ];
     for (label, path, status, _) in &pages {
         check.keep(label, *status, &app.get(path).await);
@@ -751,6 +764,69 @@ async fn admin_pages_pass_axe_and_the_nu_html_checker() {
             .await,
     );
     check.keep_admin("audit log", 200, &boss.get("/admin/audit").await);
+    // Jobs: one made in the form (with the linter's warnings), the list, the form, a 422.
+    crate::helpers::basic_fixtures(&app);
+    let acme = jobboard::repo::admin_jobs::company_choices(&mut app.conn()).unwrap()[0]
+        .0
+        .to_string();
+    let until = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let job_fields = |title: &'static str| {
+        vec![
+            ("title", title),
+            ("company", acme.as_str()),
+            ("description", "Build the checkout service in Rust."),
+            ("technologies", "rust"),
+            ("seniority", "senior"),
+            ("employment_type", "full_time"),
+            ("remote_policy", "onsite"),
+            ("city", "Berlin"),
+            ("apply", "https://acme.example/jobs/1"),
+            ("valid_through", until.as_str()),
+            ("status", "published"),
+        ]
+    };
+    let job_saved = boss
+        .submit("/admin/jobs", &job_fields("Rust Engineer"))
+        .await;
+    job_saved.assert_status(303);
+    let job_edit = job_saved.location().unwrap().to_owned();
+    check.keep_admin("jobs list", 200, &boss.get("/admin/jobs").await);
+    check.keep_admin("new job form", 200, &boss.get("/admin/jobs/new").await);
+    check.keep_admin(
+        "edit job form with warnings",
+        200,
+        &boss.get(&job_edit).await,
+    );
+    check.keep_admin(
+        "job form with an error (422)",
+        422,
+        &boss
+            .submit("/admin/jobs", &job_fields("SENIOR RUST ENGINEER"))
+            .await,
+    );
+    let company_edit = format!(
+        "/admin/companies/{}/edit",
+        jobboard::repo::admin_jobs::company_choices(&mut app.conn()).unwrap()[0].0
+    );
+    check.keep_admin("companies list", 200, &boss.get("/admin/companies").await);
+    check.keep_admin("edit company form", 200, &boss.get(&company_edit).await);
+    check.keep_admin(
+        "new company form",
+        200,
+        &boss.get("/admin/companies/new").await,
+    );
+    check.keep_admin(
+        "company form with an error (422)",
+        422,
+        &boss
+            .submit(
+                "/admin/companies",
+                &[("name", "Nordlicht"), ("city", ""), ("size_band", "11-50")],
+            )
+            .await,
+    );
     let nu = check.start_nu();
 
     // The same pages in Chromium, for axe.
@@ -840,6 +916,38 @@ async fn admin_pages_pass_axe_and_the_nu_html_checker() {
         .await;
     browser.goto(&format!("{base}/admin/audit")).await;
     check.axe(&browser, "audit log", "table").await;
+    browser.goto(&format!("{base}/admin/jobs")).await;
+    check.axe(&browser, "jobs list", "table").await;
+    browser.goto(&format!("{base}{job_edit}")).await;
+    check
+        .axe(&browser, "edit job form with warnings", ".notice--warning")
+        .await;
+    browser.goto(&format!("{base}/admin/jobs/new")).await;
+    check.axe(&browser, "new job form", "#job-form").await;
+    set_value(&browser, "#title", "SENIOR RUST ENGINEER").await;
+    browser
+        .click_and_wait("#job-form button[type='submit']")
+        .await;
+    check
+        .axe(&browser, "job form with an error (422)", ".error-summary")
+        .await;
+    browser.goto(&format!("{base}/admin/companies")).await;
+    check.axe(&browser, "companies list", "table").await;
+    browser.goto(&format!("{base}/admin/companies/new")).await;
+    check
+        .axe(&browser, "new company form", "#company-form")
+        .await;
+    set_value(&browser, "#name", "Nordlicht").await;
+    browser
+        .click_and_wait("#company-form button[type='submit']")
+        .await;
+    check
+        .axe(
+            &browser,
+            "company form with an error (422)",
+            ".error-summary",
+        )
+        .await;
 
     check.finish(&browser, nu).await;
 }

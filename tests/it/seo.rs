@@ -307,15 +307,17 @@ fn robots_meta(page: &Page) -> Option<String> {
 /// The text of the one `<title>`.
 #[track_caller]
 fn title_of(page: &Page, path: &str) -> String {
+    // The document's title, in the head; inline SVG charts have titles of their own.
+    let head = &page.body[..page.body.find("</head>").unwrap_or(page.body.len())];
     assert_eq!(
-        page.body.matches("<title>").count(),
+        head.matches("<title>").count(),
         1,
         "{path}: exactly one <title> expected"
     );
-    assert_eq!(page.body.matches("</title>").count(), 1, "{path}");
-    let start = page.body.find("<title>").unwrap() + "<title>".len();
-    let end = page.body.find("</title>").unwrap();
-    html_unescape(&page.body[start..end])
+    assert_eq!(head.matches("</title>").count(), 1, "{path}");
+    let start = head.find("<title>").unwrap() + "<title>".len();
+    let end = head.find("</title>").unwrap();
+    html_unescape(&head[start..end])
 }
 
 /// Every `<script type="application/ld+json">` block, parsed.

@@ -5,8 +5,10 @@
 pub mod account;
 pub mod articles;
 pub mod audit;
+pub mod companies;
 pub mod editors;
 pub mod images;
+pub mod jobs;
 pub mod mail;
 pub mod session;
 
@@ -81,6 +83,23 @@ admin_routes! {
     POST "/admin/articles/{id}/delete" Editor => articles::delete;
     GET  "/admin/images" Editor => images::index;
     POST "/admin/images" Editor => images::upload;
+    GET  "/admin/jobs" Editor => jobs::index;
+    // Before "/admin/jobs/{id}", as with articles.
+    GET  "/admin/jobs/new" Editor => jobs::new_form;
+    POST "/admin/jobs" Editor => jobs::create;
+    GET  "/admin/jobs/{id}/edit" Editor => jobs::edit;
+    POST "/admin/jobs/{id}" Editor => jobs::update;
+    POST "/admin/jobs/{id}/close" Editor => jobs::close;
+    POST "/admin/jobs/{id}/reopen" Editor => jobs::reopen;
+    GET  "/admin/jobs/{id}/delete" Editor => jobs::delete_confirm;
+    POST "/admin/jobs/{id}/delete" Editor => jobs::delete;
+    GET  "/admin/companies" Editor => companies::index;
+    GET  "/admin/companies/new" Editor => companies::new_form;
+    POST "/admin/companies" Editor => companies::create;
+    GET  "/admin/companies/{id}/edit" Editor => companies::edit;
+    POST "/admin/companies/{id}" Editor => companies::update;
+    GET  "/admin/companies/{id}/delete" Editor => companies::delete_confirm;
+    POST "/admin/companies/{id}/delete" Editor => companies::delete;
 }
 
 /// The access rule of the route `pattern` for `method` (HEAD as GET).
