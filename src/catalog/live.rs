@@ -300,6 +300,12 @@ impl LiveCatalog {
         Some(self.current()?.salary_stats(Utc::now()))
     }
 
+    /// The current snapshot's figures when they are computed already: cheap enough for
+    /// an async worker.
+    pub fn computed_salary_stats(&self) -> Option<Arc<crate::domain::salary_stats::SalaryStats>> {
+        self.current()?.computed_salary_stats()
+    }
+
     /// Technology names by slug.
     pub fn technology_names(&self) -> Arc<HashMap<String, String>> {
         self.technology_names

@@ -756,6 +756,11 @@ impl Catalog {
             .clone()
     }
 
+    /// The figures if this snapshot has computed them already.
+    pub fn computed_salary_stats(&self) -> Option<Arc<SalaryStats>> {
+        self.salary_stats.get().cloned()
+    }
+
     fn compute_salary_stats(&self, now: DateTime<Utc>) -> SalaryStats {
         let now_micros = now.timestamp_micros();
         let technology_count = self.dictionary.technologies.len();

@@ -20,6 +20,9 @@ use std::sync::Arc;
 
 /// The current snapshot's figures; 503 while the catalog loads.
 pub async fn salary_stats(state: &AppState) -> Result<Arc<SalaryStats>, WebError> {
+    if let Some(stats) = state.catalog.computed_salary_stats() {
+        return Ok(stats);
+    }
     // The first call per snapshot walks every job: not on an async worker.
     let catalog = state.catalog.clone();
     web::block(move || catalog.salary_stats())
