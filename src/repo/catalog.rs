@@ -13,7 +13,8 @@ use diesel::sql_types::{Bool, Float, Text};
 use std::collections::HashMap;
 
 /// The channel the triggers notify on; payloads are job ids, `sync:<n>`, `reload` (after a
-/// bulk load, which sends no notification per job) or `content` (an article changed).
+/// bulk load, which sends no notification per job) or `content` (an article or a company
+/// changed).
 pub const CHANNEL: &str = "jobboard_jobs";
 
 /// The SQL types of [`CatalogRow`].

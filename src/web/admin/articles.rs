@@ -132,12 +132,7 @@ pub async fn index(
     let q = query.into_inner();
     let status = StatusFilter::parse(&q.status);
     let search: String = q.q.trim().chars().take(200).collect();
-    let page = q
-        .page
-        .parse::<i64>()
-        .ok()
-        .filter(|p| (1..=100_000).contains(p))
-        .unwrap_or(1);
+    let page = super::list_page(&q.page);
     let now = Utc::now();
     let (rows, total) = {
         let search = search.clone();
@@ -146,7 +141,7 @@ pub async fn index(
         })
         .await?
     };
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let pages = super::list_pages(total, PER_PAGE);
     let url_for = |n: i64| {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if status != StatusFilter::All {

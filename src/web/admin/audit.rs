@@ -95,12 +95,7 @@ pub async fn index(
         notice =
             Some("Dates are read as YYYY-MM-DD; the one that did not fit was left out.".to_owned());
     }
-    let page = q
-        .page
-        .parse::<i64>()
-        .ok()
-        .filter(|p| (1..=100_000).contains(p))
-        .unwrap_or(1);
+    let page = super::list_page(&q.page);
     let filter = AuditFilter {
         editor_id,
         action: action.map(AuditAction::as_str),

@@ -151,12 +151,7 @@ pub async fn index(
         company: trimmed(&q.company),
         text: trimmed(&q.q),
     };
-    let page = q
-        .page
-        .parse::<i64>()
-        .ok()
-        .filter(|p| (1..=100_000).contains(p))
-        .unwrap_or(1);
+    let page = super::list_page(&q.page);
     let now = Utc::now();
     let (rows, total) = {
         let filter = filter.clone();
@@ -165,7 +160,7 @@ pub async fn index(
         })
         .await?
     };
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let pages = super::list_pages(total, PER_PAGE);
     let url_for = |n: i64| {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if filter.status != JobStatusFilter::All {

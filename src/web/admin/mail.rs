@@ -35,12 +35,7 @@ pub async fn index(
     query: web::Query<MailQuery>,
 ) -> Result<HttpResponse, WebError> {
     let status = MailStatus::parse(&query.status);
-    let page_number = query
-        .page
-        .parse::<i64>()
-        .ok()
-        .filter(|p| (1..=100_000).contains(p))
-        .unwrap_or(1);
+    let page_number = super::list_page(&query.page);
     let ((entries, more), counts) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::outbox::list(conn, status, PER_PAGE, (page_number - 1) * PER_PAGE)?,

@@ -153,6 +153,23 @@ pub fn page(status: actix_web::http::StatusCode, body: String) -> actix_web::Htt
         .body(body)
 }
 
+/// The page of an admin list asked for by its `page` parameter: 1 when absent or out of
+/// range (lists are for browsing; a bad number is not worth an error page).
+pub fn list_page(raw: &str) -> i64 {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1)
+}
+
+/// How many pages of `per_page` rows `total` rows fill (at least one).
+pub fn list_pages(total: i64, per_page: i64) -> i64 {
+    i64::from(super::pages_in(
+        total,
+        u32::try_from(per_page).unwrap_or(u32::MAX),
+    ))
+}
+
 /// A positive id from a path segment, or 404.
 pub fn path_id(raw: &str) -> Result<i64, super::WebError> {
     raw.parse::<i64>()

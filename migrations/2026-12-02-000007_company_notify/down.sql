@@ -1,0 +1,1 @@
+DROP TRIGGER companies_notify_change ON companies;
