@@ -160,8 +160,8 @@ pub fn technology_names(conn: &mut PgConnection) -> RepoResult<HashMap<String, S
         .collect())
 }
 
-/// Marks this session as a bulk load: its job changes send no notification each (see
-/// the `jobs_notify_change` trigger). Follow it with [`announce_reload`].
+/// Marks this session as a bulk load: its job, company and article changes send no
+/// notification each (see the `jobs_notify_change` and `*_notify_change` triggers). Follow it with [`announce_reload`].
 pub fn quiet_notifications(conn: &mut PgConnection) -> RepoResult<()> {
     conn.batch_execute("SET jobboard.bulk_load = 'on'")?;
     Ok(())

@@ -47,6 +47,8 @@ pub fn load_jobs(
 ) -> Result<BulkReport, RepoError> {
     let started = Instant::now();
     let mut conn = connect(database_url)?;
+    // The companies it adds are announced by the one reload at the end, like the jobs.
+    crate::repo::catalog::quiet_notifications(&mut conn)?;
     super::ensure_technologies(&mut conn)?;
     super::ensure_demo_companies(&mut conn)?;
     let units_per_company =
