@@ -102,6 +102,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    employer_listings (id) {
+        id -> Int8,
+        contact_email -> Text,
+        job_id -> Nullable<Int8>,
+        confirm_token_hash -> Nullable<Bytea>,
+        confirm_expires_at -> Timestamptz,
+        confirmed_at -> Nullable<Timestamptz>,
+        ends_at -> Timestamptz,
+        views -> Int8,
+        reminder_sent_for -> Nullable<Timestamptz>,
+        ended_notice_sent_for -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    employer_manage_tokens (token_hash) {
+        token_hash -> Bytea,
+        listing_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     images (id) {
         id -> Int8,
         base_name -> Text,
@@ -121,6 +145,36 @@ diesel::table! {
         email_key -> Text,
         client_addr -> Text,
         failed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    job_reports (id) {
+        id -> Int8,
+        job_id -> Int8,
+        reason -> Text,
+        details -> Text,
+        client_addr -> Text,
+        created_at -> Timestamptz,
+        resolved_at -> Nullable<Timestamptz>,
+        resolved_by -> Nullable<Int8>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    job_submissions (id) {
+        id -> Int8,
+        listing_id -> Int8,
+        fields -> Jsonb,
+        state -> Text,
+        contact_email -> Text,
+        client_addr -> Text,
+        submitted_at -> Timestamptz,
+        decided_at -> Nullable<Timestamptz>,
+        decided_by -> Nullable<Int8>,
+        reason -> Nullable<Text>,
+        note -> Text,
     }
 }
 
@@ -185,6 +239,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    manage_link_requests (id) {
+        id -> Int8,
+        email_key -> Text,
+        client_addr -> Text,
+        requested_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     slug_history (entity, slug) {
         entity -> Text,
         slug -> Text,
@@ -207,6 +270,10 @@ diesel::joinable!(articles -> images (cover_image_id));
 diesel::joinable!(editor_sessions -> editors (editor_id));
 diesel::joinable!(job_technologies -> jobs (job_id));
 diesel::joinable!(job_technologies -> technologies (technology_id));
+diesel::joinable!(employer_listings -> jobs (job_id));
+diesel::joinable!(employer_manage_tokens -> employer_listings (listing_id));
+diesel::joinable!(job_reports -> jobs (job_id));
+diesel::joinable!(job_submissions -> employer_listings (listing_id));
 diesel::joinable!(jobs -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -216,11 +283,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     companies,
     editor_sessions,
     editors,
+    employer_listings,
+    employer_manage_tokens,
     images,
     login_failures,
+    job_reports,
+    job_submissions,
     job_technologies,
     jobs,
     mail_outbox,
+    manage_link_requests,
     slug_history,
     technologies,
 );

@@ -30,10 +30,17 @@ pub enum AuditAction {
     CompanyCreated,
     CompanyUpdated,
     CompanyDeleted,
+    SubmissionApproved,
+    SubmissionRejected,
+    ChangesRequested,
+    ReportDismissed,
+    ReportJobClosed,
+    EmployerJobClosed,
+    EmployerJobExtended,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 34] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInThrottled,
@@ -61,6 +68,13 @@ impl AuditAction {
         Self::CompanyCreated,
         Self::CompanyUpdated,
         Self::CompanyDeleted,
+        Self::SubmissionApproved,
+        Self::SubmissionRejected,
+        Self::ChangesRequested,
+        Self::ReportDismissed,
+        Self::ReportJobClosed,
+        Self::EmployerJobClosed,
+        Self::EmployerJobExtended,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +106,13 @@ impl AuditAction {
             Self::CompanyCreated => "company.created",
             Self::CompanyUpdated => "company.updated",
             Self::CompanyDeleted => "company.deleted",
+            Self::SubmissionApproved => "submission.approved",
+            Self::SubmissionRejected => "submission.rejected",
+            Self::ChangesRequested => "submission.changes_requested",
+            Self::ReportDismissed => "report.dismissed",
+            Self::ReportJobClosed => "report.job_closed",
+            Self::EmployerJobClosed => "employer.job_closed",
+            Self::EmployerJobExtended => "employer.job_extended",
         }
     }
 
@@ -129,6 +150,13 @@ impl AuditAction {
             Self::CompanyCreated => "Company created",
             Self::CompanyUpdated => "Company saved",
             Self::CompanyDeleted => "Company deleted",
+            Self::SubmissionApproved => "Submission approved",
+            Self::SubmissionRejected => "Submission rejected",
+            Self::ChangesRequested => "Changes requested",
+            Self::ReportDismissed => "Report dismissed",
+            Self::ReportJobClosed => "Job closed after a report",
+            Self::EmployerJobClosed => "Employer closed the job",
+            Self::EmployerJobExtended => "Employer extended the job",
         }
     }
 }

@@ -20,6 +20,13 @@ pub fn long_date(when: DateTime<Utc>) -> String {
     when.format("%-d %B %Y").to_string()
 }
 
+/// "4 December 2026, 14:05 (Berlin time)": a moment as people in Germany read it.
+pub fn long_date_time_berlin(when: DateTime<Utc>) -> String {
+    when.with_timezone(&chrono_tz::Europe::Berlin)
+        .format("%-d %B %Y, %H:%M (Berlin time)")
+        .to_string()
+}
+
 /// The machine-readable form for `<time datetime>` and structured data.
 pub fn iso_date(when: DateTime<Utc>) -> String {
     when.format("%Y-%m-%d").to_string()

@@ -253,3 +253,18 @@ pub struct NewJob {
     pub status: JobStatus,
     pub technology_slugs: Vec<Slug>,
 }
+
+/// A job's own content, checked: what an editor's or an employer's form produces, before
+/// it is given a company and a status.
+#[derive(Debug, Clone)]
+pub struct JobContent {
+    pub title: String,
+    pub description_markdown: String,
+    pub technology_slugs: Vec<Slug>,
+    pub seniority: Seniority,
+    pub employment_type: EmploymentType,
+    pub location: Location,
+    pub salary: Option<SalaryRange>,
+    pub apply: ApplyChannel,
+    pub valid_through: DateTime<Utc>,
+}

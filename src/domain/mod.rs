@@ -6,6 +6,7 @@ pub mod audit;
 pub mod company;
 pub mod dates;
 pub mod editor;
+pub mod employer;
 pub mod filter;
 pub mod image;
 pub mod job;

@@ -102,37 +102,47 @@ pub fn create(
     base_slug: &Slug,
 ) -> RepoResult<i64> {
     audited(conn, entry, |conn, entry| {
-        let mut slug = base_slug.as_str().to_owned();
-        for n in 2..1000 {
-            let taken: bool = diesel::select(diesel::dsl::exists(
-                companies::table.filter(companies::slug.eq(&slug)),
-            ))
-            .get_result(conn)?;
-            let retired: bool = diesel::select(diesel::dsl::exists(
-                slug_history::table
-                    .filter(slug_history::entity.eq("company"))
-                    .filter(slug_history::slug.eq(&slug)),
-            ))
-            .get_result(conn)?;
-            if !taken && !retired {
-                break;
-            }
-            slug = format!("{}-{n}", base_slug.as_str());
-        }
-        let id: i64 = diesel::insert_into(companies::table)
-            .values((
-                companies::slug.eq(&slug),
-                companies::name.eq(&company.name),
-                companies::city.eq(&company.city),
-                companies::website.eq(company.website.as_deref()),
-                companies::size_band.eq(&company.size_band),
-                companies::about.eq(&company.about_markdown),
-            ))
-            .returning(companies::id)
-            .get_result(conn)?;
+        let id = insert(conn, company, base_slug)?;
         entry.subject_id = Some(id);
         Ok(id)
     })
+}
+
+/// Inserts a company under a free slug made from `base_slug`, inside the caller's
+/// transaction; returns its id.
+pub(super) fn insert(
+    conn: &mut PgConnection,
+    company: &CompanyInput,
+    base_slug: &Slug,
+) -> RepoResult<i64> {
+    let mut slug = base_slug.as_str().to_owned();
+    for n in 2..1000 {
+        let taken: bool = diesel::select(diesel::dsl::exists(
+            companies::table.filter(companies::slug.eq(&slug)),
+        ))
+        .get_result(conn)?;
+        let retired: bool = diesel::select(diesel::dsl::exists(
+            slug_history::table
+                .filter(slug_history::entity.eq("company"))
+                .filter(slug_history::slug.eq(&slug)),
+        ))
+        .get_result(conn)?;
+        if !taken && !retired {
+            break;
+        }
+        slug = format!("{}-{n}", base_slug.as_str());
+    }
+    Ok(diesel::insert_into(companies::table)
+        .values((
+            companies::slug.eq(&slug),
+            companies::name.eq(&company.name),
+            companies::city.eq(&company.city),
+            companies::website.eq(company.website.as_deref()),
+            companies::size_band.eq(&company.size_band),
+            companies::about.eq(&company.about_markdown),
+        ))
+        .returning(companies::id)
+        .get_result(conn)?)
 }
 
 /// Saves the form over company `id` (its address stays) with its audit entry.

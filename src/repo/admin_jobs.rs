@@ -6,8 +6,7 @@ use super::audit::audited;
 use super::{RepoError, RepoResult};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
 use crate::domain::audit::AuditEntry;
-use crate::domain::job::{ApplyChannel, EmploymentType, JobStatus, Location, Seniority};
-use crate::domain::salary::SalaryRange;
+use crate::domain::job::{ApplyChannel, JobContent, JobStatus};
 use crate::domain::slug::Slug;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -247,17 +246,19 @@ pub fn find_editable(conn: &mut PgConnection, id: i64) -> RepoResult<EditableJob
 /// A valid job as the editors' form saves it.
 #[derive(Debug, Clone)]
 pub struct JobInput {
-    pub title: String,
+    pub content: JobContent,
     pub company_id: i64,
-    pub description_markdown: String,
-    pub technology_slugs: Vec<Slug>,
-    pub seniority: Seniority,
-    pub employment_type: EmploymentType,
-    pub location: Location,
-    pub salary: Option<SalaryRange>,
-    pub apply: ApplyChannel,
-    pub valid_through: DateTime<Utc>,
     pub status: JobStatus,
+}
+
+impl JobInput {
+    pub fn new(content: JobContent, company_id: i64, status: JobStatus) -> Self {
+        Self {
+            content,
+            company_id,
+            status,
+        }
+    }
 }
 
 #[derive(AsChangeset, Insertable)]
@@ -284,7 +285,8 @@ struct JobChangeset<'a> {
 }
 
 impl<'a> JobChangeset<'a> {
-    fn new(job: &'a JobInput) -> Self {
+    fn new(input: &'a JobInput) -> Self {
+        let job = &input.content;
         let (apply_url, apply_email) = match &job.apply {
             ApplyChannel::Url(url) => (Some(url.as_str()), None),
             ApplyChannel::Email(email) => (None, Some(email.as_str())),
@@ -292,7 +294,7 @@ impl<'a> JobChangeset<'a> {
         let salary = job.salary.as_ref();
         Self {
             title: &job.title,
-            company_id: job.company_id,
+            company_id: input.company_id,
             description: &job.description_markdown,
             city: job.location.city.as_deref(),
             country: &job.location.country,
@@ -312,7 +314,7 @@ impl<'a> JobChangeset<'a> {
             apply_url,
             apply_email,
             valid_through: job.valid_through,
-            status: job.status.as_str(),
+            status: input.status.as_str(),
             technology_slugs: job.technology_slugs.iter().map(Slug::as_str).collect(),
         }
     }
@@ -378,33 +380,70 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> RepoResult<(i64, String)> {
     audited(conn, entry, |conn, entry| {
-        let company_slug: String = companies::table
-            .filter(companies::id.eq(job.company_id))
-            .select(companies::slug)
-            .first(conn)
-            .optional()?
-            .ok_or(RepoError::NotFound("company"))?;
-        let base = Slug::from_text(&format!("{} {}", job.title, company_slug))
-            .map(Slug::into_string)
-            .unwrap_or_else(|_| "job".to_owned());
-        // Room for a "-999" suffix within the 120 characters a slug may have.
-        let base = match base.char_indices().nth(100) {
-            Some((cut, _)) => base[..cut].trim_end_matches('-').to_owned(),
-            None => base,
-        };
-        let slug = free_slug(conn, &base)?;
-        let id: i64 = diesel::insert_into(jobs::table)
-            .values((
-                &JobChangeset::new(job),
-                jobs::slug.eq(&slug),
-                jobs::posted_at.eq(now),
-            ))
-            .returning(jobs::id)
-            .get_result(conn)?;
-        link_technologies(conn, id, &job.technology_slugs)?;
+        let (id, slug) = insert(conn, job, now)?;
         entry.subject_id = Some(id);
         Ok((id, slug))
     })
+}
+
+/// Inserts a job (posted now) with an address made from its title and company, inside
+/// the caller's transaction; returns its id and slug.
+pub(super) fn insert(
+    conn: &mut PgConnection,
+    job: &JobInput,
+    now: DateTime<Utc>,
+) -> RepoResult<(i64, String)> {
+    let company_slug: String = companies::table
+        .filter(companies::id.eq(job.company_id))
+        .select(companies::slug)
+        .first(conn)
+        .optional()?
+        .ok_or(RepoError::NotFound("company"))?;
+    let base = Slug::from_text(&format!("{} {}", job.content.title, company_slug))
+        .map(Slug::into_string)
+        .unwrap_or_else(|_| "job".to_owned());
+    // Room for a "-999" suffix within the 120 characters a slug may have.
+    let base = match base.char_indices().nth(100) {
+        Some((cut, _)) => base[..cut].trim_end_matches('-').to_owned(),
+        None => base,
+    };
+    let slug = free_slug(conn, &base)?;
+    let id: i64 = diesel::insert_into(jobs::table)
+        .values((
+            &JobChangeset::new(job),
+            jobs::slug.eq(&slug),
+            jobs::posted_at.eq(now),
+        ))
+        .returning(jobs::id)
+        .get_result(conn)?;
+    link_technologies(conn, id, &job.content.technology_slugs)?;
+    Ok((id, slug))
+}
+
+/// Saves the content of job `id` (not its company or status) inside the caller's
+/// transaction: an employer's approved edit.
+pub(super) fn update_content(
+    conn: &mut PgConnection,
+    id: i64,
+    content: &JobContent,
+) -> RepoResult<()> {
+    let current: (i64, String) = jobs::table
+        .filter(jobs::id.eq(id))
+        .select((jobs::company_id, jobs::status))
+        .for_update()
+        .first(conn)
+        .optional()?
+        .ok_or(RepoError::NotFound("job"))?;
+    let status = JobStatus::parse(&current.1)
+        .map_err(|_| RepoError::InvalidRow(format!("job {id} has status {}", current.1)))?;
+    let input = JobInput::new(content.clone(), current.0, status);
+    diesel::update(jobs::table.filter(jobs::id.eq(id)))
+        .set((
+            JobChangeset::new(&input),
+            jobs::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    link_technologies(conn, id, &content.technology_slugs)
 }
 
 /// Saves the form over the job `id` (its address stays) with its audit entry.
@@ -424,7 +463,7 @@ pub fn update(
         if updated == 0 {
             return Err(RepoError::NotFound("job"));
         }
-        link_technologies(conn, id, &job.technology_slugs)
+        link_technologies(conn, id, &job.content.technology_slugs)
     })
 }
 

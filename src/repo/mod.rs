@@ -11,6 +11,7 @@ mod convert;
 pub mod editors;
 pub mod health;
 pub mod images;
+pub mod intake;
 pub mod jobs;
 pub mod outbox;
 pub mod seo;

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod feeds;
 pub mod health;
 pub mod home;
+pub mod job_form;
 pub mod jobs;
 pub mod landing;
 pub mod media;

@@ -20,7 +20,7 @@ use serde::Deserialize;
 /// Companies on a page of the editors' list.
 const PER_PAGE: i64 = 25;
 /// The size bands the database allows, smallest first.
-const SIZE_BANDS: [&str; 5] = ["1-10", "11-50", "51-200", "201-1000", "1000+"];
+pub const SIZE_BANDS: [&str; 5] = ["1-10", "11-50", "51-200", "201-1000", "1000+"];
 
 fn edit_url(id: i64) -> String {
     format!("/admin/companies/{id}/edit")
@@ -123,15 +123,15 @@ pub async fn index(
 #[derive(Deserialize, Default, Clone, Debug)]
 pub struct CompanyFields {
     #[serde(default)]
-    name: String,
+    pub name: String,
     #[serde(default)]
-    city: String,
+    pub city: String,
     #[serde(default)]
-    website: String,
+    pub website: String,
     #[serde(default)]
-    size_band: String,
+    pub size_band: String,
     #[serde(default)]
-    about: String,
+    pub about: String,
 }
 
 impl CompanyFields {
@@ -147,7 +147,16 @@ impl CompanyFields {
 
     /// The company to save and the slug its name makes, or the errors that stop it.
     fn parse(&self) -> Result<(CompanyInput, Slug), FormErrors> {
-        let mut errors = FormErrors::default();
+        self.parse_as("")
+    }
+
+    /// [`Self::parse`] for a form whose company fields are named `{prefix}name`, … (the
+    /// employers' job form, where `city` is the job's).
+    pub fn parse_as(&self, prefix: &str) -> Result<(CompanyInput, Slug), FormErrors> {
+        let mut errors = PrefixedErrors {
+            prefix,
+            errors: FormErrors::default(),
+        };
         let name = self.name.trim().to_owned();
         let slug = Slug::from_text(&name).ok();
         if name.is_empty() {
@@ -192,8 +201,24 @@ impl CompanyFields {
                 },
                 slug,
             )),
-            _ => Err(errors),
+            _ => Err(errors.errors),
         }
+    }
+}
+
+/// Errors whose field names carry a prefix.
+struct PrefixedErrors<'a> {
+    prefix: &'a str,
+    errors: FormErrors,
+}
+
+impl PrefixedErrors<'_> {
+    fn add(&mut self, field: &str, message: &str) {
+        self.errors.add(&format!("{}{field}", self.prefix), message);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.errors.is_empty()
     }
 }
 

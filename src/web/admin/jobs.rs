@@ -5,54 +5,27 @@
 use super::path_id;
 use crate::domain::audit::AuditAction;
 use crate::domain::dates;
-use crate::domain::job::{
-    ApplyChannel, EmploymentType, JobStatus, Location, RemotePolicy, Seniority,
-};
-use crate::domain::job_lint::{self, JobDraft, Severity};
-use crate::domain::salary::{Currency, SalaryPeriod, SalaryRange};
+use crate::domain::job::JobStatus;
 use crate::domain::technology::Technology;
 use crate::repo;
-use crate::repo::admin_jobs::{
-    AdminJobListing, EditableJob, JobInput, JobListFilter, JobStatusFilter,
-};
+use crate::repo::admin_jobs::{AdminJobListing, JobInput, JobListFilter, JobStatusFilter};
 use crate::views::admin::{AdminLayout, AdminSection, FormErrors};
 use crate::web::WebError;
 use crate::web::auth::{AdminContext, AdminForm, form_body, see_other_with_flash};
 use crate::web::db::with_conn;
+use crate::web::job_form::{self, Choice, JobChoices, JobFields};
 use crate::web::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 /// Jobs on a page of the editors' list.
 const PER_PAGE: i64 = 25;
-/// The furthest a job may run: Google's rule of thumb and the board's.
-const MAX_DAYS: i64 = 90;
 
 fn edit_url(id: i64) -> String {
     format!("/admin/jobs/{id}/edit")
-}
-
-/// A value of a select or radio group.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-impl Choice {
-    fn list<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, current: &str) -> Vec<Self> {
-        items
-            .into_iter()
-            .map(|(value, label)| Self {
-                selected: value == current,
-                value: value.to_owned(),
-                label: label.to_owned(),
-            })
-            .collect()
-    }
 }
 
 /// Where a job stands, as the list and the form show it.
@@ -206,107 +179,29 @@ pub async fn index(
 // The form
 // ---------------------------------------------------------------------------------------
 
-/// The job form's fields as typed (technologies come from the raw body: checkboxes
-/// repeat their name).
+/// What the editors' form has besides the job's own fields.
 #[derive(Deserialize, Default, Clone, Debug)]
-pub struct JobFields {
-    #[serde(default)]
-    title: String,
+pub struct JobAdminFields {
     #[serde(default)]
     company: String,
     #[serde(default)]
-    description: String,
-    #[serde(default)]
-    seniority: String,
-    #[serde(default)]
-    employment_type: String,
-    #[serde(default)]
-    remote_policy: String,
-    #[serde(default)]
-    city: String,
-    #[serde(default)]
-    remote_countries: String,
-    #[serde(default)]
-    salary_min: String,
-    #[serde(default)]
-    salary_max: String,
-    #[serde(default)]
-    salary_currency: String,
-    #[serde(default)]
-    salary_period: String,
-    #[serde(default)]
-    apply: String,
-    #[serde(default)]
-    valid_through: String,
-    #[serde(default)]
     status: String,
-    #[serde(skip)]
-    technologies: Vec<String>,
-}
-
-impl JobFields {
-    fn blank(now: DateTime<Utc>) -> Self {
-        Self {
-            seniority: Seniority::Mid.as_str().to_owned(),
-            employment_type: EmploymentType::FullTime.as_str().to_owned(),
-            remote_policy: RemotePolicy::Onsite.as_str().to_owned(),
-            salary_currency: Currency::Eur.code().to_owned(),
-            salary_period: SalaryPeriod::Year.as_str().to_owned(),
-            valid_through: dates::iso_date(now + Duration::days(30)),
-            status: JobStatus::Draft.as_str().to_owned(),
-            ..Self::default()
-        }
-    }
-
-    fn from_job(job: &EditableJob) -> Self {
-        Self {
-            title: job.title.clone(),
-            company: job.company_id.to_string(),
-            description: job.description.clone(),
-            seniority: job.seniority.clone(),
-            employment_type: job.employment_type.clone(),
-            remote_policy: job.remote_policy.clone(),
-            city: job.city.clone().unwrap_or_default(),
-            remote_countries: job.remote_countries.join(", "),
-            salary_min: job.salary_min.map(|v| v.to_string()).unwrap_or_default(),
-            salary_max: job.salary_max.map(|v| v.to_string()).unwrap_or_default(),
-            salary_currency: job
-                .salary_currency
-                .clone()
-                .unwrap_or_else(|| Currency::Eur.code().to_owned()),
-            salary_period: job
-                .salary_period
-                .clone()
-                .unwrap_or_else(|| SalaryPeriod::Year.as_str().to_owned()),
-            apply: job
-                .apply_url
-                .clone()
-                .or_else(|| job.apply_email.clone())
-                .unwrap_or_default(),
-            valid_through: dates::iso_date(job.valid_through),
-            status: job.status.clone(),
-            technologies: job.technology_slugs.clone(),
-        }
-    }
-
-    fn country_codes(&self) -> Vec<String> {
-        self.remote_countries
-            .split([',', ' '])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_uppercase)
-            .collect()
-    }
-
-    fn has_salary(&self) -> bool {
-        !self.salary_min.trim().is_empty() || !self.salary_max.trim().is_empty()
-    }
 }
 
 /// What the form needs besides the fields: the companies and technologies to choose from.
 struct FormOptions {
     companies: Vec<(i64, String)>,
     technologies: Vec<Technology>,
+}
+
+impl FormOptions {
+    fn company_name(&self, company: &str) -> &str {
+        self.companies
+            .iter()
+            .find(|(id, _)| id.to_string() == company.trim())
+            .map(|(_, name)| name.as_str())
+            .unwrap_or_default()
+    }
 }
 
 async fn form_options(state: &AppState) -> Result<FormOptions, WebError> {
@@ -319,226 +214,40 @@ async fn form_options(state: &AppState) -> Result<FormOptions, WebError> {
     .await
 }
 
-/// The linter's findings for the fields as typed.
-fn lint(fields: &JobFields, options: &FormOptions) -> Vec<job_lint::Finding> {
-    let company_name = options
-        .companies
-        .iter()
-        .find(|(id, _)| id.to_string() == fields.company.trim())
-        .map(|(_, name)| name.as_str())
-        .unwrap_or_default();
-    let countries = fields.country_codes();
-    job_lint::lint(&JobDraft {
-        title: &fields.title,
-        company_name,
-        description_markdown: &fields.description,
-        technology_count: fields.technologies.len(),
-        has_salary: fields.has_salary(),
-        remote: fields.remote_policy == RemotePolicy::Remote.as_str(),
-        remote_countries: &countries,
-        apply: &fields.apply,
-    })
-}
-
-fn parse_amount(raw: &str, field: &str, errors: &mut FormErrors) -> Option<u32> {
-    let digits: String = raw
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' '))
-        .collect();
-    match digits.parse::<u32>() {
-        Ok(v) if v <= i32::MAX as u32 => Some(v),
-        _ => {
-            errors.add(field, "Enter a whole amount, e.g. 65000.");
-            None
-        }
-    }
-}
-
-/// Turns the fields into a job to save, or the errors that stop it. The linter's
-/// errors count; its warnings do not.
+/// Turns the fields into a job to save, or the errors that stop it.
 fn parse_fields(
-    fields: &JobFields,
+    job: &JobFields,
+    admin: &JobAdminFields,
     options: &FormOptions,
     country: &str,
     now: DateTime<Utc>,
 ) -> Result<JobInput, FormErrors> {
     let mut errors = FormErrors::default();
-    let title = fields.title.trim().to_owned();
-    if title.is_empty() {
-        errors.add("title", "Enter the job's title.");
-    } else if title.chars().count() > 200 {
-        errors.add("title", "The title can have at most 200 characters.");
-    }
     let company_id = options
         .companies
         .iter()
-        .find(|(id, _)| id.to_string() == fields.company.trim())
+        .find(|(id, _)| id.to_string() == admin.company.trim())
         .map(|(id, _)| *id);
     if company_id.is_none() {
         errors.add("company", "Choose the company.");
     }
-    let description = fields.description.trim().to_owned();
-    if description.is_empty() {
-        errors.add("description", "Describe the job.");
-    }
-    let mut technology_slugs = Vec::new();
-    for raw in &fields.technologies {
-        match options.technologies.iter().find(|t| t.slug.as_str() == raw) {
-            Some(t) => technology_slugs.push(t.slug.clone()),
-            None => errors.add("technologies", "Choose technologies from the list."),
-        }
-    }
-    technology_slugs.sort();
-    technology_slugs.dedup();
-    let seniority = Seniority::parse(&fields.seniority)
-        .map_err(|_| errors.add("seniority", "Choose the seniority."))
-        .ok();
-    let employment_type = EmploymentType::parse(&fields.employment_type)
-        .map_err(|_| errors.add("employment_type", "Choose the employment type."))
-        .ok();
-    let remote = RemotePolicy::parse(&fields.remote_policy)
-        .map_err(|_| errors.add("remote_policy", "Choose where the work happens."))
-        .ok();
-    let city = fields.city.trim().to_owned();
-    if city.chars().count() > 100 {
-        errors.add("city", "The city can have at most 100 characters.");
-    } else if city.is_empty() && remote != Some(RemotePolicy::Remote) {
-        errors.add(
-            "city",
-            "Enter the city (only fully remote jobs go without one).",
-        );
-    }
-    let countries = fields.country_codes();
-    if remote == Some(RemotePolicy::Remote) {
-        if countries
-            .iter()
-            .any(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
-        {
-            errors.add(
-                "remote_countries",
-                "Enter two-letter country codes separated by commas, e.g. DE, AT, CH.",
-            );
-        }
-    } else if !countries.is_empty() {
-        errors.add(
-            "remote_countries",
-            "Countries are only for fully remote jobs; leave this empty or choose Remote.",
-        );
-    }
-    let salary = if fields.has_salary() {
-        let min = parse_amount(&fields.salary_min, "salary_min", &mut errors);
-        let max = parse_amount(&fields.salary_max, "salary_max", &mut errors);
-        let currency = Currency::parse(&fields.salary_currency)
-            .map_err(|_| errors.add("salary_currency", "Choose the currency."))
-            .ok();
-        let period = SalaryPeriod::parse(&fields.salary_period)
-            .map_err(|_| errors.add("salary_period", "Choose the period."))
-            .ok();
-        match (min, max, currency, period) {
-            (Some(min), Some(max), Some(c), Some(p)) => match SalaryRange::parse(min, max, c, p) {
-                Ok(range) => Some(range),
-                Err(e) => {
-                    errors.add("salary_min", format!("The salary: {}.", e.message));
-                    None
-                }
-            },
-            _ => None,
-        }
-    } else {
-        None
-    };
-    let apply_raw = fields.apply.trim();
-    let apply = if apply_raw.contains('@') && !apply_raw.contains("://") {
-        let valid = apply_raw.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !apply_raw.contains(char::is_whitespace)
-        });
-        if !valid {
-            errors.add("apply", "Enter an e-mail address like jobs@example.org.");
-        }
-        valid.then(|| ApplyChannel::Email(apply_raw.to_owned()))
-    } else if apply_raw.is_empty() {
-        errors.add("apply", "Enter the apply link or e-mail address.");
-        None
-    } else {
-        // The linter reports anything that is not https; here only the shape counts.
-        url::Url::parse(apply_raw)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some())
-            .map(|_| ApplyChannel::Url(apply_raw.to_owned()))
-    };
-    let today = now.date_naive();
-    let valid_through = match NaiveDate::parse_from_str(fields.valid_through.trim(), "%Y-%m-%d") {
-        Ok(date) if date < today => {
-            errors.add("valid_through", "The end date must not be in the past.");
-            None
-        }
-        Ok(date) if date > today + Duration::days(MAX_DAYS) => {
-            errors.add(
-                "valid_through",
-                format!("The end date can be at most {MAX_DAYS} days from today."),
-            );
-            None
-        }
-        Ok(date) => date.and_hms_opt(23, 59, 59).map(|d| d.and_utc()),
-        Err(_) => {
-            errors.add("valid_through", "Enter the end date as YYYY-MM-DD.");
-            None
-        }
-    };
-    let status = JobStatus::parse(&fields.status)
+    let status = JobStatus::parse(&admin.status)
         .map_err(|_| errors.add("status", "Choose the status."))
         .ok();
-    for finding in lint(fields, options) {
-        if finding.severity == Severity::Error && errors.of(finding.field).is_empty() {
-            errors.add(finding.field, finding.message);
-        }
-    }
-    match (
-        company_id,
-        seniority,
-        employment_type,
-        remote,
-        apply,
-        valid_through,
-        status,
-    ) {
-        (
-            Some(company_id),
-            Some(seniority),
-            Some(employment_type),
-            Some(remote),
-            Some(apply),
-            Some(valid_through),
-            Some(status),
-        ) if errors.is_empty() => {
-            let is_remote = remote == RemotePolicy::Remote;
-            Ok(JobInput {
-                title,
-                company_id,
-                description_markdown: description,
-                technology_slugs,
-                seniority,
-                employment_type,
-                location: Location {
-                    city: (!city.is_empty()).then_some(city),
-                    country: country.to_owned(),
-                    remote,
-                    remote_countries: if is_remote { countries } else { Vec::new() },
-                },
-                salary,
-                apply,
-                valid_through,
-                status,
-            })
+    let valid = job_form::validate(
+        job,
+        &options.technologies,
+        options.company_name(&admin.company),
+        country,
+        now,
+        &mut errors,
+    );
+    match (company_id, status, valid) {
+        (Some(company_id), Some(status), Some(valid)) if errors.is_empty() => {
+            Ok(JobInput::new(valid, company_id, status))
         }
         _ => Err(errors),
     }
-}
-
-struct TechnologyChoice {
-    slug: String,
-    name: String,
-    checked: bool,
 }
 
 #[derive(Template)]
@@ -550,14 +259,9 @@ struct JobFormPage {
     job_id: Option<i64>,
     state: Option<JobState>,
     public_url: Option<String>,
-    form: JobFields,
+    job: JobFields,
     companies: Vec<Choice>,
-    technologies: Vec<TechnologyChoice>,
-    seniorities: Vec<Choice>,
-    employment_types: Vec<Choice>,
-    remote_policies: Vec<Choice>,
-    currencies: Vec<Choice>,
-    periods: Vec<Choice>,
+    choices: JobChoices,
     statuses: Vec<Choice>,
     errors: FormErrors,
     warnings: FormErrors,
@@ -574,20 +278,15 @@ struct Existing {
 fn render_form(
     ctx: &AdminContext,
     existing: Option<&Existing>,
-    form: JobFields,
+    (job, admin): (JobFields, JobAdminFields),
     options: &FormOptions,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
-    let mut warnings = FormErrors::default();
-    for finding in lint(&form, options) {
-        if finding.severity == Severity::Warning {
-            warnings.add(finding.field, finding.message);
-        }
-    }
+    let warnings = job.warnings(options.company_name(&admin.company));
     let heading = match existing {
-        Some(_) => format!("Edit “{}”", form.title.trim()),
+        Some(_) => format!("Edit “{}”", job.title.trim()),
         None => "New job".to_owned(),
     };
     let title = if errors.is_empty() {
@@ -613,49 +312,15 @@ fn render_form(
             .map(|(id, name)| Choice {
                 value: id.to_string(),
                 label: name.clone(),
-                selected: id.to_string() == form.company.trim(),
+                selected: id.to_string() == admin.company.trim(),
             })
             .collect(),
-        technologies: options
-            .technologies
-            .iter()
-            .map(|t| TechnologyChoice {
-                checked: form.technologies.iter().any(|s| s == t.slug.as_str()),
-                slug: t.slug.as_str().to_owned(),
-                name: t.name.clone(),
-            })
-            .collect(),
-        seniorities: Choice::list(
-            Seniority::ALL.iter().map(|s| (s.as_str(), s.label())),
-            &form.seniority,
-        ),
-        employment_types: Choice::list(
-            EmploymentType::ALL.iter().map(|s| (s.as_str(), s.label())),
-            &form.employment_type,
-        ),
-        remote_policies: Choice::list(
-            RemotePolicy::ALL.iter().map(|s| (s.as_str(), s.label())),
-            &form.remote_policy,
-        ),
-        currencies: Choice::list(
-            [Currency::Eur, Currency::Chf, Currency::Usd, Currency::Gbp]
-                .iter()
-                .map(|c| (c.code(), c.code())),
-            &form.salary_currency,
-        ),
-        periods: Choice::list(
-            [
-                ("year", "per year"),
-                ("month", "per month"),
-                ("hour", "per hour"),
-            ],
-            &form.salary_period,
-        ),
+        choices: JobChoices::new(&job, &options.technologies, |_| None),
         statuses: Choice::list(
             JobStatus::ALL.iter().map(|s| (s.as_str(), s.label())),
-            &form.status,
+            &admin.status,
         ),
-        form,
+        job,
         errors,
         warnings,
     }
@@ -663,12 +328,10 @@ fn render_form(
     Ok(super::page(status, page))
 }
 
-/// The technologies ticked in a form post (checkboxes repeat their name).
-fn ticked_technologies(req: &HttpRequest) -> Vec<String> {
-    url::form_urlencoded::parse(&form_body(req))
-        .filter(|(k, _)| k == "technologies")
-        .map(|(_, v)| v.into_owned())
-        .collect()
+/// The job's fields of a form post (checkboxes repeat their name, so they are read from
+/// the raw body the gate checked).
+fn posted_job(req: &HttpRequest) -> JobFields {
+    JobFields::from_pairs(&job_form::form_pairs(&form_body(req)))
 }
 
 #[tracing::instrument(skip_all)]
@@ -677,11 +340,14 @@ pub async fn new_form(
     ctx: AdminContext,
 ) -> Result<HttpResponse, WebError> {
     let options = form_options(&state).await?;
-    let form = JobFields::blank(Utc::now());
+    let admin = JobAdminFields {
+        status: JobStatus::Draft.as_str().to_owned(),
+        ..JobAdminFields::default()
+    };
     render_form(
         &ctx,
         None,
-        form,
+        (JobFields::blank(Utc::now()), admin),
         &options,
         FormErrors::default(),
         StatusCode::OK,
@@ -706,10 +372,14 @@ pub async fn edit(
         status: job.status.clone(),
         valid_through: job.valid_through,
     };
+    let admin = JobAdminFields {
+        company: job.company_id.to_string(),
+        status: job.status.clone(),
+    };
     render_form(
         &ctx,
         Some(&existing),
-        JobFields::from_job(&job),
+        (JobFields::from_job(&job), admin),
         &options,
         FormErrors::default(),
         StatusCode::OK,
@@ -730,27 +400,35 @@ pub async fn create(
     state: web::Data<AppState>,
     ctx: AdminContext,
     req: HttpRequest,
-    form: AdminForm<JobFields>,
+    form: AdminForm<JobAdminFields>,
 ) -> Result<HttpResponse, WebError> {
-    let mut fields = form.0;
-    fields.technologies = ticked_technologies(&req);
+    let admin = form.0;
+    let fields = posted_job(&req);
     let options = form_options(&state).await?;
     let now = Utc::now();
-    let input = match parse_fields(&fields, &options, "DE", now) {
+    let input = match parse_fields(&fields, &admin, &options, "DE", now) {
         Ok(input) => input,
         Err(errors) => {
             return render_form(
                 &ctx,
                 None,
-                fields,
+                (fields, admin),
                 &options,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
     };
-    let warnings = lint(&fields, &options).len();
-    let entry = ctx.audit(AuditAction::JobCreated, "job", None, input.title.clone());
+    let warnings = fields
+        .warnings(options.company_name(&admin.company))
+        .errors
+        .len();
+    let entry = ctx.audit(
+        AuditAction::JobCreated,
+        "job",
+        None,
+        input.content.title.clone(),
+    );
     let (id, slug) = {
         let input = input.clone();
         with_conn(&state.pool, move |conn| {
@@ -762,7 +440,7 @@ pub async fn create(
     Ok(see_other_with_flash(
         &state,
         &edit_url(id),
-        &saved_message("created", &input.title, warnings),
+        &saved_message("created", &input.content.title, warnings),
     ))
 }
 
@@ -772,15 +450,15 @@ pub async fn update(
     ctx: AdminContext,
     req: HttpRequest,
     id: web::Path<String>,
-    form: AdminForm<JobFields>,
+    form: AdminForm<JobAdminFields>,
 ) -> Result<HttpResponse, WebError> {
     let id = path_id(&id)?;
     let current = with_conn(&state.pool, move |conn| {
         repo::admin_jobs::find_editable(conn, id)
     })
     .await?;
-    let mut fields = form.0;
-    fields.technologies = ticked_technologies(&req);
+    let admin = form.0;
+    let fields = posted_job(&req);
     let options = form_options(&state).await?;
     let existing = Existing {
         id,
@@ -788,25 +466,28 @@ pub async fn update(
         status: current.status.clone(),
         valid_through: current.valid_through,
     };
-    let input = match parse_fields(&fields, &options, &current.country, Utc::now()) {
+    let input = match parse_fields(&fields, &admin, &options, &current.country, Utc::now()) {
         Ok(input) => input,
         Err(errors) => {
             return render_form(
                 &ctx,
                 Some(&existing),
-                fields,
+                (fields, admin),
                 &options,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
     };
-    let warnings = lint(&fields, &options).len();
+    let warnings = fields
+        .warnings(options.company_name(&admin.company))
+        .errors
+        .len();
     let entry = ctx.audit(
         AuditAction::JobUpdated,
         "job",
         Some(id),
-        input.title.clone(),
+        input.content.title.clone(),
     );
     {
         let input = input.clone();
@@ -819,7 +500,7 @@ pub async fn update(
     Ok(see_other_with_flash(
         &state,
         &edit_url(id),
-        &saved_message("saved", &input.title, warnings),
+        &saved_message("saved", &input.content.title, warnings),
     ))
 }
 
@@ -934,15 +615,6 @@ pub async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn country_codes_are_split_on_commas_and_spaces_and_upper_cased() {
-        let fields = JobFields {
-            remote_countries: "de, at ch,".into(),
-            ..JobFields::default()
-        };
-        assert_eq!(fields.country_codes(), vec!["DE", "AT", "CH"]);
-    }
 
     #[test]
     fn saved_messages_count_the_warnings() {
