@@ -17,6 +17,7 @@ pub mod landing;
 pub mod media;
 pub mod middleware;
 pub mod page_cache;
+pub mod posting;
 pub mod salaries;
 pub mod seo;
 pub mod state;
