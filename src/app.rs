@@ -54,6 +54,9 @@ impl Application {
                 mail_transport,
                 settings.mail_from.clone(),
             ),
+            form_key: settings.secret_key.expose().as_bytes().to_vec(),
+            submit_min_fill: settings.submit_min_fill,
+            job_views: web::job_views::ViewCounter::default(),
         });
         let shared_state = state.clone();
         let server = HttpServer::new(move || {
@@ -66,6 +69,7 @@ impl Application {
                 .wrap(from_fn(web::auth::admin_gate))
                 .wrap(from_fn(web::middleware::conditional_get))
                 .wrap(from_fn(web::page_cache::page_cache))
+                .wrap(from_fn(web::job_views::count_views))
                 .wrap(Compress::default())
                 .wrap(from_fn(web::middleware::canonical_paths))
                 .wrap(from_fn(web::middleware::reject_control_characters))

@@ -95,6 +95,9 @@ pub struct Settings {
     pub mail_from: String,
     /// Where messages are written when there is no SMTP server.
     pub mail_dir: PathBuf,
+    /// The shortest time between opening the job form and sending it that is taken for
+    /// a person; a script is faster.
+    pub submit_min_fill: Duration,
 }
 
 /// A variable had a value the program cannot use.
@@ -226,6 +229,19 @@ impl Settings {
             });
         }
 
+        let submit_min_fill = match var("SUBMIT_MIN_SECONDS") {
+            None => Duration::from_secs(crate::domain::employer::DEFAULT_MIN_FILL_SECONDS),
+            Some(raw) => match raw.parse::<u64>() {
+                Ok(n) if n <= 600 => Duration::from_secs(n),
+                _ => {
+                    return Err(ConfigError {
+                        variable: "SUBMIT_MIN_SECONDS",
+                        message: format!("'{raw}' is not a whole number of seconds up to 600"),
+                    });
+                }
+            },
+        };
+
         Ok(Self {
             app_env,
             database_url: Secret::new(database_url),
@@ -242,6 +258,7 @@ impl Settings {
             smtp,
             mail_from: mail_from.trim().to_owned(),
             mail_dir: var("MAIL_DIR").map_or_else(|| PathBuf::from("mail"), PathBuf::from),
+            submit_min_fill,
         })
     }
 }
@@ -470,6 +487,18 @@ mod tests {
         assert_eq!(s.mail_from, DEFAULT_MAIL_FROM);
         let s = settings(&[("MAIL_DIR", "/var/mail/jobboard")]).unwrap();
         assert_eq!(s.mail_dir, PathBuf::from("/var/mail/jobboard"));
+    }
+
+    #[test]
+    fn the_minimum_fill_time_of_the_job_form_is_a_number_of_seconds() {
+        assert_eq!(
+            settings(&[]).unwrap().submit_min_fill,
+            Duration::from_secs(4)
+        );
+        let s = settings(&[("SUBMIT_MIN_SECONDS", "0")]).unwrap();
+        assert_eq!(s.submit_min_fill, Duration::ZERO);
+        let e = settings(&[("SUBMIT_MIN_SECONDS", "soon")]).unwrap_err();
+        assert_eq!(e.variable, "SUBMIT_MIN_SECONDS");
     }
 
     #[test]

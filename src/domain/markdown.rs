@@ -32,14 +32,36 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-/// Renders Markdown to sanitised HTML: scripts, event handlers, `javascript:` links and
-/// other active content are removed, whatever the author wrote.
-pub fn render(markdown: &str) -> SafeHtml {
+/// Job ads and company profiles come from outside the team: no images (a tracking
+/// pixel, a picture no editor chose), links marked as user content like everywhere.
+static SANITIZER_NO_IMAGES: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("noopener noreferrer nofollow ugc"))
+        .rm_tags(["h1", "img"])
+        .add_generic_attributes(["id"])
+        .id_prefix(Some("md-"));
+    builder
+});
+
+fn to_html(markdown: &str) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
-    SafeHtml(SANITIZER.clean(&unsafe_html).to_string())
+    unsafe_html
+}
+
+/// Renders Markdown to sanitised HTML: scripts, event handlers, `javascript:` links and
+/// other active content are removed, whatever the author wrote.
+pub fn render(markdown: &str) -> SafeHtml {
+    SafeHtml(SANITIZER.clean(&to_html(markdown)).to_string())
+}
+
+/// [`render`] for job descriptions and company profiles: images are dropped too.
+pub fn render_without_images(markdown: &str) -> SafeHtml {
+    SafeHtml(SANITIZER_NO_IMAGES.clean(&to_html(markdown)).to_string())
 }
 
 /// Plain text of the first paragraph-ish part of a Markdown text, for descriptions.

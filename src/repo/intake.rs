@@ -174,6 +174,7 @@ pub struct ListingJob {
     pub title: String,
     pub status: String,
     pub valid_through: DateTime<Utc>,
+    pub company_id: i64,
     pub company_name: String,
 }
 
@@ -269,9 +270,10 @@ fn job_of_listing(conn: &mut PgConnection, job_id: Option<i64>) -> RepoResult<Op
             jobs::title,
             jobs::status,
             jobs::valid_through,
+            companies::id,
             companies::name,
         ))
-        .first::<(i64, String, String, String, DateTime<Utc>, String)>(conn)
+        .first::<(i64, String, String, String, DateTime<Utc>, i64, String)>(conn)
         .optional()?
         .map(|r| ListingJob {
             id: r.0,
@@ -279,7 +281,8 @@ fn job_of_listing(conn: &mut PgConnection, job_id: Option<i64>) -> RepoResult<Op
             title: r.2,
             status: r.3,
             valid_through: r.4,
-            company_name: r.5,
+            company_id: r.5,
+            company_name: r.6,
         }))
 }
 

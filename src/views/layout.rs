@@ -11,6 +11,7 @@ pub enum Nav {
     Jobs,
     Companies,
     Articles,
+    PostJob,
     None,
 }
 
@@ -189,6 +190,7 @@ impl Layout {
             Nav::Jobs => "jobs",
             Nav::Companies => "companies",
             Nav::Articles => "articles",
+            Nav::PostJob => "post",
             Nav::None => "",
         };
         key == section

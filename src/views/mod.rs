@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod admin_mail;
 pub mod assets;
+pub mod employer;
 pub mod employer_mail;
 mod layout;
 mod models;

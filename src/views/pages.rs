@@ -202,6 +202,18 @@ pub struct JobShowPage {
     pub similar: Vec<JobCardView>,
     /// Where the salary sits in its market, when at least 10 jobs back the comparison.
     pub salary_market: Option<super::salaries::MarketLine>,
+    /// Set when an employer previews the ad before sending it.
+    pub preview: Option<PostingPreview>,
+}
+
+/// The panel above a job ad an employer previews: the checks' findings and the buttons
+/// that send the ad or go back to the form, carrying every field.
+pub struct PostingPreview {
+    pub action_url: String,
+    pub hidden: Vec<(String, String)>,
+    pub warnings: Vec<String>,
+    pub company_note: String,
+    pub submit_label: &'static str,
 }
 
 #[derive(Template)]
@@ -228,7 +240,7 @@ impl CompanyShowPage {
             city: company.city.clone(),
             size: size_label(&company.size_band),
             website: company.website.clone(),
-            about: markdown::render(&company.about_markdown),
+            about: markdown::render_without_images(&company.about_markdown),
             jobs: JobCardView::list(jobs, now),
         }
     }
@@ -339,10 +351,11 @@ impl JobShowPage {
             valid_long: dates::long_date(job.valid_through),
             apply_href: job.apply.href(),
             apply_is_email: matches!(job.apply, crate::domain::job::ApplyChannel::Email(_)),
-            description: markdown::render(&job.description_markdown),
+            description: markdown::render_without_images(&job.description_markdown),
             technologies: s.technologies.iter().map(ChipView::technology).collect(),
             similar: JobCardView::list(similar, now),
             salary_market: None,
+            preview: None,
         }
     }
 }

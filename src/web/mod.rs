@@ -9,14 +9,18 @@ pub mod companies;
 pub mod db;
 pub mod errors;
 pub mod feeds;
+pub mod form_guard;
 pub mod health;
 pub mod home;
 pub mod job_form;
+pub mod job_views;
 pub mod jobs;
 pub mod landing;
+pub mod manage;
 pub mod media;
 pub mod middleware;
 pub mod page_cache;
+pub mod post_job;
 pub mod posting;
 pub mod salaries;
 pub mod seo;
@@ -42,6 +46,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/jobs", read().to(jobs::index))
         .route("/jobs/feed.xml", read().to(feeds::jobs))
         .route("/jobs/{slug}", read().to(jobs::show))
+        .route(post_job::FORM_PATH, read().to(post_job::form))
+        .route(post_job::FORM_PATH, web::post().to(post_job::submit))
+        .route("/post-a-job/sent", read().to(post_job::sent))
+        .route(
+            "/post-a-job/confirm/{token}",
+            read().to(post_job::confirm_page),
+        )
+        .route(
+            "/post-a-job/confirm/{token}",
+            web::post().to(post_job::confirm),
+        )
+        .route("/manage", read().to(manage::resend_form))
+        .route("/manage", web::post().to(manage::resend))
+        .route("/manage/{token}", read().to(manage::show))
+        .route("/manage/{token}/edit", read().to(manage::edit_form))
+        .route("/manage/{token}/edit", web::post().to(manage::edit))
+        .route("/manage/{token}/close", web::post().to(manage::close))
+        .route("/manage/{token}/extend", web::post().to(manage::extend))
         .route("/technologies", read().to(landing::technologies_index))
         .route("/technologies/{technology}", read().to(landing::technology))
         .route(

@@ -24,4 +24,10 @@ pub struct AppState {
     /// Sends the mail outbox in the background; handlers only queue messages
     /// (`repo::outbox::enqueue`), which wakes it.
     pub mail: Arc<MailWorker>,
+    /// Signs the time a public form was opened (`web::form_guard`).
+    pub form_key: Vec<u8>,
+    /// How long a person takes at least to fill in the job form.
+    pub submit_min_fill: std::time::Duration,
+    /// Views of job pages, counted in memory and written every few seconds.
+    pub job_views: crate::web::job_views::ViewCounter,
 }

@@ -255,6 +255,8 @@ pub async fn spawn_app_with(
         ("DB_POOL_SIZE", "4".to_owned()),
         ("UPLOAD_DIR", db.upload_dir().display().to_string()),
         ("MAIL_DIR", db.mail_dir().display().to_string()),
+        // Tests send the job form at once; the minimum fill time has its own test.
+        ("SUBMIT_MIN_SECONDS", "0".to_owned()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
@@ -628,6 +630,7 @@ pub async fn spawn_instance_with(app: &TestApp, extra: &[(&'static str, &str)]) 
         ("DB_POOL_SIZE", "4".to_owned()),
         ("UPLOAD_DIR", app.db.upload_dir().display().to_string()),
         ("MAIL_DIR", app.db.mail_dir().display().to_string()),
+        ("SUBMIT_MIN_SECONDS", "0".to_owned()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");

@@ -11,6 +11,7 @@ mod defects;
 mod filters;
 mod helpers;
 mod images;
+mod intake;
 mod jobs;
 mod landing;
 mod mail;
