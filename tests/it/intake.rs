@@ -17,7 +17,7 @@ use jobboard::views::admin::FormErrors;
 use jobboard::web::auth::{random_token, token_hash};
 use jobboard::web::posting::{self, PostingFields};
 
-const EMPLOYER: &str = "hiring@nordlicht.example";
+pub(crate) const EMPLOYER: &str = "hiring@nordlicht.example";
 
 fn description() -> String {
     "## The work\n\nYou build the services that route parcels across Europe: Rust on the \
@@ -30,7 +30,7 @@ fn description() -> String {
 }
 
 /// A complete, valid ad from a company new to the board.
-fn ad(title: &str) -> Vec<(String, String)> {
+pub(crate) fn ad(title: &str) -> Vec<(String, String)> {
     let end = (Utc::now() + Duration::days(30))
         .format("%Y-%m-%d")
         .to_string();
@@ -61,13 +61,21 @@ fn ad(title: &str) -> Vec<(String, String)> {
     .collect()
 }
 
-fn with(mut fields: Vec<(String, String)>, name: &str, value: &str) -> Vec<(String, String)> {
+pub(crate) fn with(
+    mut fields: Vec<(String, String)>,
+    name: &str,
+    value: &str,
+) -> Vec<(String, String)> {
     fields.retain(|(k, _)| k != name);
     fields.push((name.to_owned(), value.to_owned()));
     fields
 }
 
-async fn post(client: &AdminClient, path: &str, fields: &[(String, String)]) -> AdminResponse {
+pub(crate) async fn post(
+    client: &AdminClient,
+    path: &str,
+    fields: &[(String, String)],
+) -> AdminResponse {
     let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -82,7 +90,7 @@ async fn started(client: &AdminClient) -> String {
 }
 
 /// Sends an ad for real (action=submit); the response.
-async fn send(client: &AdminClient, fields: Vec<(String, String)>) -> AdminResponse {
+pub(crate) async fn send(client: &AdminClient, fields: Vec<(String, String)>) -> AdminResponse {
     let started = started(client).await;
     let fields = with(with(fields, "started", &started), "action", "submit");
     post(client, "/post-a-job", &fields).await
@@ -107,7 +115,7 @@ fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// (subject, text) of every message queued for `to`, oldest first.
-fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
+pub(crate) fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
     #[derive(QueryableByName)]
     struct M {
         #[diesel(sql_type = Text)]
@@ -127,7 +135,7 @@ fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
 }
 
 /// The path of the first link in `text` that starts with `base` + `prefix`.
-fn link(text: &str, base: &str, prefix: &str) -> String {
+pub(crate) fn link(text: &str, base: &str, prefix: &str) -> String {
     let start = text
         .find(&format!("{base}{prefix}"))
         .unwrap_or_else(|| panic!("no {prefix} link in:\n{text}"));
@@ -152,7 +160,7 @@ fn submission_state(app: &TestApp) -> String {
 
 /// Approves the newest pending submission the way the moderation page does; returns
 /// the manage link's path and the job's slug.
-fn approve_newest(app: &TestApp) -> (String, String) {
+pub(crate) fn approve_newest(app: &TestApp) -> (String, String) {
     let mut conn = app.conn();
     let item = repo::intake::queue(&mut conn, 100)
         .expect("queue")
@@ -218,7 +226,7 @@ fn approve_newest(app: &TestApp) -> (String, String) {
 }
 
 /// An ad sent and confirmed (through the pages and the outbox), waiting for review.
-async fn confirmed_ad(app: &TestApp, client: &AdminClient, title: &str) {
+pub(crate) async fn confirmed_ad(app: &TestApp, client: &AdminClient, title: &str) {
     send(client, ad(title))
         .await
         .assert_redirect("/post-a-job/sent");

@@ -960,3 +960,102 @@ fn titles_are_read_unescaped_and_collapsed() {
     );
     assert_eq!(slug("410 job (a/b)"), "410-job--a-b-");
 }
+
+#[actix_web::test]
+async fn employer_pages_pass_axe_and_the_nu_html_checker() {
+    use crate::intake::{
+        EMPLOYER, ad, approve_newest, confirmed_ad, link, mails_to, post, send, with,
+    };
+    let mut check = Quality::new("employer");
+    let app = spawn_app().await;
+    crate::helpers::basic_fixtures(&app);
+    let client = AdminClient::new(&app.address);
+    let browser = Browser::start(1366, 900).await;
+    let base = app.address.clone();
+
+    check.keep_admin("post a job", 200, &client.get("/post-a-job").await);
+    check.keep_admin(
+        "post a job with errors (422)",
+        422,
+        &post(
+            &client,
+            "/post-a-job",
+            &[("action".into(), "preview".into())],
+        )
+        .await,
+    );
+    check.keep_admin(
+        "job ad preview",
+        200,
+        &post(
+            &client,
+            "/post-a-job",
+            &with(ad("Senior Rust Engineer"), "action", "preview"),
+        )
+        .await,
+    );
+    send(&client, ad("Platform Engineer"))
+        .await
+        .assert_redirect("/post-a-job/sent");
+    check.keep_admin("ad sent", 200, &client.get("/post-a-job/sent").await);
+    let (_, text) = mails_to(&app, EMPLOYER).pop().expect("confirmation");
+    let confirm = link(&text, &base, "/post-a-job/confirm/");
+    check.keep_admin("confirm the address", 200, &client.get(&confirm).await);
+    check.keep_admin(
+        "address confirmed",
+        200,
+        &post(&client, &confirm, &[]).await,
+    );
+    check.keep_admin("confirm link used", 200, &client.get(&confirm).await);
+    confirmed_ad(&app, &client, "Senior Rust Engineer").await;
+    let (manage, _) = approve_newest(&app);
+    check.keep_admin("manage page", 200, &client.get(&manage).await);
+    check.keep_admin(
+        "change the ad",
+        200,
+        &client.get(&format!("{manage}/edit")).await,
+    );
+    check.keep_admin("ask for the links", 200, &client.get("/manage").await);
+    check.keep_admin(
+        "links sent",
+        200,
+        &post(&client, "/manage", &[("email".into(), EMPLOYER.into())]).await,
+    );
+    let nu = check.start_nu();
+
+    for (label, path, marker) in [
+        ("post a job", "/post-a-job".to_owned(), ".post-form"),
+        ("ad sent", "/post-a-job/sent".to_owned(), ".page-head"),
+        ("confirm link used", confirm.clone(), ".page-head"),
+        ("manage page", manage.clone(), ".manage"),
+        ("change the ad", format!("{manage}/edit"), ".post-form"),
+        ("ask for the links", "/manage".to_owned(), "#email"),
+    ] {
+        browser.goto(&format!("{base}{path}")).await;
+        check.axe(&browser, label, marker).await;
+    }
+    browser.goto(&format!("{base}/post-a-job")).await;
+    browser.click_and_wait("button[value='preview']").await;
+    check
+        .axe(&browser, "post a job with errors (422)", ".error-summary")
+        .await;
+    set_value(&browser, "#company_name", "Nordlicht Logistics").await;
+    set_value(&browser, "#company_city", "Berlin").await;
+    set_value(&browser, "#company_size_band", "51-200").await;
+    set_value(&browser, "#title", "Senior Rust Engineer").await;
+    set_value(
+        &browser,
+        "#description",
+        &"Rust services for parcel routing. ".repeat(15),
+    )
+    .await;
+    set_value(&browser, "#city", "Berlin").await;
+    set_value(&browser, "#apply", "https://nordlicht.example/apply").await;
+    set_value(&browser, "#contact_email", EMPLOYER).await;
+    browser.click("#tech-rust").await;
+    browser.click_and_wait("button[value='preview']").await;
+    check
+        .axe(&browser, "job ad preview", ".preview-panel")
+        .await;
+    check.finish(&browser, nu).await;
+}
