@@ -30,10 +30,12 @@ pub enum AuditAction {
     CompanyCreated,
     CompanyUpdated,
     CompanyDeleted,
+    CompanyLogoChanged,
+    CompanyLogoRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInThrottled,
@@ -61,6 +63,8 @@ impl AuditAction {
         Self::CompanyCreated,
         Self::CompanyUpdated,
         Self::CompanyDeleted,
+        Self::CompanyLogoChanged,
+        Self::CompanyLogoRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +96,8 @@ impl AuditAction {
             Self::CompanyCreated => "company.created",
             Self::CompanyUpdated => "company.updated",
             Self::CompanyDeleted => "company.deleted",
+            Self::CompanyLogoChanged => "company.logo_changed",
+            Self::CompanyLogoRemoved => "company.logo_removed",
         }
     }
 
@@ -129,6 +135,8 @@ impl AuditAction {
             Self::CompanyCreated => "Company created",
             Self::CompanyUpdated => "Company saved",
             Self::CompanyDeleted => "Company deleted",
+            Self::CompanyLogoChanged => "Company logo changed",
+            Self::CompanyLogoRemoved => "Company logo removed",
         }
     }
 }
