@@ -13,6 +13,7 @@ mod helpers;
 mod images;
 mod jobs;
 mod landing;
+mod logos;
 mod mail;
 mod other_pages;
 mod quality;
