@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 
 /// A real PNG logo, `width`×`height`, with transparent corners (so it stays a PNG).
-fn png_logo(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png_logo(width: u32, height: u32) -> Vec<u8> {
     let pixels = image::RgbaImage::from_fn(width, height, |x, y| {
         let corner = (x < 8 || x >= width - 8) && (y < 8 || y >= height - 8);
         if corner {
@@ -24,6 +24,26 @@ fn png_logo(width: u32, height: u32) -> Vec<u8> {
         .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
         .unwrap();
     out
+}
+
+/// Gives the company at `/companies/{slug}` a logo, uploaded by `editor`.
+pub(crate) async fn give_logo(app: &TestApp, editor: &AdminClient, company_path: &str) {
+    let slug = company_path.trim_start_matches("/companies/");
+    let id: i64 = companies::table
+        .filter(companies::slug.eq(slug))
+        .select(companies::id)
+        // Through app.conn(): the next page request waits for the change to be heard.
+        .first(&mut app.conn())
+        .unwrap();
+    editor
+        .upload(
+            &format!("/admin/companies/{id}/logo"),
+            "logo.png",
+            "image/png",
+            &png_logo(160, 160),
+        )
+        .await
+        .assert_redirect(&format!("/admin/companies/{id}/edit"));
 }
 
 /// An app with the company `acme` and one open job of it, and a signed-in editor.
