@@ -15,6 +15,7 @@ pub struct CompanyRow {
     pub website: Option<String>,
     pub about: String,
     pub size_band: String,
+    pub logo_image_id: Option<i64>,
 }
 
 /// The few company fields a job card needs.
@@ -23,6 +24,7 @@ pub struct CompanyRow {
 pub struct CompanyRefRow {
     pub slug: String,
     pub name: String,
+    pub logo_image_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]

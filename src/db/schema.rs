@@ -73,6 +73,7 @@ diesel::table! {
         size_band -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        logo_image_id -> Nullable<Int8>,
     }
 }
 
@@ -267,6 +268,7 @@ diesel::table! {
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> editors (editor_id));
 diesel::joinable!(articles -> images (cover_image_id));
+diesel::joinable!(companies -> images (logo_image_id));
 diesel::joinable!(editor_sessions -> editors (editor_id));
 diesel::joinable!(job_technologies -> jobs (job_id));
 diesel::joinable!(job_technologies -> technologies (technology_id));

@@ -30,6 +30,8 @@ pub enum AuditAction {
     CompanyCreated,
     CompanyUpdated,
     CompanyDeleted,
+    CompanyLogoChanged,
+    CompanyLogoRemoved,
     SubmissionApproved,
     SubmissionRejected,
     ChangesRequested,
@@ -40,7 +42,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 36] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInThrottled,
@@ -68,6 +70,8 @@ impl AuditAction {
         Self::CompanyCreated,
         Self::CompanyUpdated,
         Self::CompanyDeleted,
+        Self::CompanyLogoChanged,
+        Self::CompanyLogoRemoved,
         Self::SubmissionApproved,
         Self::SubmissionRejected,
         Self::ChangesRequested,
@@ -106,6 +110,8 @@ impl AuditAction {
             Self::CompanyCreated => "company.created",
             Self::CompanyUpdated => "company.updated",
             Self::CompanyDeleted => "company.deleted",
+            Self::CompanyLogoChanged => "company.logo_changed",
+            Self::CompanyLogoRemoved => "company.logo_removed",
             Self::SubmissionApproved => "submission.approved",
             Self::SubmissionRejected => "submission.rejected",
             Self::ChangesRequested => "submission.changes_requested",
@@ -150,6 +156,8 @@ impl AuditAction {
             Self::CompanyCreated => "Company created",
             Self::CompanyUpdated => "Company saved",
             Self::CompanyDeleted => "Company deleted",
+            Self::CompanyLogoChanged => "Company logo changed",
+            Self::CompanyLogoRemoved => "Company logo removed",
             Self::SubmissionApproved => "Submission approved",
             Self::SubmissionRejected => "Submission rejected",
             Self::ChangesRequested => "Changes requested",

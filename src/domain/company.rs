@@ -1,5 +1,6 @@
 //! Companies that post jobs.
 
+use super::image::StoredImage;
 use super::slug::Slug;
 
 #[derive(Debug, Clone)]
@@ -11,6 +12,8 @@ pub struct Company {
     pub website: Option<String>,
     pub about_markdown: String,
     pub size_band: String,
+    /// The uploaded logo; without one, pages show the monogram.
+    pub logo: Option<StoredImage>,
 }
 
 impl Company {

@@ -50,6 +50,25 @@ impl StoredImage {
             .join(", ")
     }
 
+    /// The size the image is shown at inside a `side` × `side` box (a logo's square):
+    /// the longer edge fills it, the aspect ratio is kept, and a small image is not
+    /// enlarged.
+    pub fn fit_within(&self, side: u32) -> (u32, u32) {
+        if self.width == 0 || self.height == 0 {
+            return (side, side);
+        }
+        let longer = self.width.max(self.height);
+        if longer <= side {
+            return (self.width, self.height);
+        }
+        let scale = |edge: u32| {
+            let scaled =
+                (u64::from(edge) * u64::from(side) + u64::from(longer) / 2) / u64::from(longer);
+            u32::try_from(scaled).unwrap_or(side).max(1)
+        };
+        (scale(self.width), scale(self.height))
+    }
+
     /// The height at `width`, keeping the aspect ratio (rounded like the resizer).
     pub fn height_at(&self, width: u32) -> u32 {
         if self.width == 0 {
@@ -94,5 +113,23 @@ mod tests {
         assert_eq!(i.height_at(480), 270);
         assert_eq!(i.fitting_width(1000), 960);
         assert_eq!(i.fitting_width(100), 480);
+    }
+
+    #[test]
+    fn a_logo_fits_its_square_by_the_longer_edge_and_is_never_enlarged() {
+        let wide = image();
+        assert_eq!(wide.fit_within(64), (64, 36));
+        let tall = StoredImage {
+            width: 300,
+            height: 600,
+            ..image()
+        };
+        assert_eq!(tall.fit_within(64), (32, 64));
+        let tiny = StoredImage {
+            width: 40,
+            height: 20,
+            ..image()
+        };
+        assert_eq!(tiny.fit_within(64), (40, 20));
     }
 }

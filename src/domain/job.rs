@@ -1,6 +1,7 @@
 //! Jobs: the enumerations that describe them and the shapes pages read.
 
 use super::InvalidInput;
+use super::image::StoredImage;
 use super::salary::SalaryRange;
 use super::slug::Slug;
 use super::technology::Technology;
@@ -138,6 +139,8 @@ pub struct JobSummary {
     pub title: String,
     pub company_name: String,
     pub company_slug: Slug,
+    /// The company's logo, shared by every card of that company on a page.
+    pub company_logo: Option<std::sync::Arc<StoredImage>>,
     pub location: Location,
     pub seniority: Seniority,
     pub employment_type: EmploymentType,

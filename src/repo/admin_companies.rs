@@ -72,7 +72,8 @@ pub fn find(conn: &mut PgConnection, id: i64) -> RepoResult<Company> {
         .first(conn)
         .optional()?
         .ok_or(RepoError::NotFound("company"))?;
-    convert::company(row)
+    let logo = super::images::find_optional(conn, row.logo_image_id)?;
+    convert::company(row, logo)
 }
 
 /// How many jobs (any status) the company has.
@@ -167,6 +168,55 @@ pub fn update(
             return Err(RepoError::NotFound("company"));
         }
         Ok(())
+    })
+}
+
+/// Stores an uploaded image as company `id`'s logo (replacing any earlier one, which
+/// stays in the image library) with its audit entry; returns the image's id.
+pub fn set_logo(
+    conn: &mut PgConnection,
+    entry: AuditEntry,
+    id: i64,
+    image: &super::images::NewImage,
+) -> RepoResult<i64> {
+    audited(conn, entry, |conn, _| {
+        let image_id = super::images::insert(conn, image)?;
+        let updated = diesel::update(companies::table.find(id))
+            .set((
+                companies::logo_image_id.eq(Some(image_id)),
+                companies::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(RepoError::NotFound("company"));
+        }
+        Ok(image_id)
+    })
+}
+
+/// Takes company `id`'s logo away (the image stays in the library) with its audit
+/// entry. Without a logo nothing changes and nothing is recorded: `false`.
+pub fn remove_logo(conn: &mut PgConnection, entry: AuditEntry, id: i64) -> RepoResult<bool> {
+    conn.transaction(|conn| {
+        let logo: Option<i64> = companies::table
+            .find(id)
+            .select(companies::logo_image_id)
+            .for_update()
+            .first(conn)
+            .optional()?
+            .ok_or(RepoError::NotFound("company"))?;
+        if logo.is_none() {
+            return Ok(false);
+        }
+        audited(conn, entry, |conn, _| {
+            diesel::update(companies::table.find(id))
+                .set((
+                    companies::logo_image_id.eq(None::<i64>),
+                    companies::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        })
     })
 }
 

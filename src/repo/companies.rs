@@ -14,7 +14,8 @@ pub fn find_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<Company>
         .first(conn)
         .optional()?
         .ok_or(RepoError::NotFound("company"))?;
-    convert::company(row)
+    let logo = super::images::find_optional(conn, row.logo_image_id)?;
+    convert::company(row, logo)
 }
 
 /// The id of the company with `slug`, if there is one.

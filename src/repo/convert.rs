@@ -3,10 +3,12 @@
 use super::RepoResult;
 use crate::db::models::{CompanyRow, JobCardRow, TechnologyRow};
 use crate::domain::company::Company;
+use crate::domain::image::StoredImage;
 use crate::domain::job::{EmploymentType, JobSummary, Location, RemotePolicy, Seniority};
 use crate::domain::salary::{Currency, SalaryPeriod, SalaryRange};
 use crate::domain::slug::Slug;
 use crate::domain::technology::Technology;
+use std::sync::Arc;
 
 pub fn technology(row: TechnologyRow) -> RepoResult<Technology> {
     Ok(Technology {
@@ -15,7 +17,8 @@ pub fn technology(row: TechnologyRow) -> RepoResult<Technology> {
     })
 }
 
-pub fn company(row: CompanyRow) -> RepoResult<Company> {
+/// A company from its row and its logo (loaded with `images::find_optional`).
+pub fn company(row: CompanyRow, logo: Option<StoredImage>) -> RepoResult<Company> {
     Ok(Company {
         id: row.id,
         slug: Slug::parse(row.slug)?,
@@ -24,6 +27,7 @@ pub fn company(row: CompanyRow) -> RepoResult<Company> {
         website: row.website,
         about_markdown: row.about,
         size_band: row.size_band,
+        logo,
     })
 }
 
@@ -49,11 +53,13 @@ pub fn salary(
     }
 }
 
-/// Builds a job card from its row, its company's name and slug, and its technologies.
+/// Builds a job card from its row, its company's name, slug and logo, and its
+/// technologies.
 pub fn job_summary(
     row: JobCardRow,
     company_name: String,
     company_slug: &str,
+    company_logo: Option<Arc<StoredImage>>,
     technologies: Vec<Technology>,
 ) -> RepoResult<JobSummary> {
     Ok(JobSummary {
@@ -62,6 +68,7 @@ pub fn job_summary(
         title: row.title,
         company_name,
         company_slug: Slug::parse(company_slug)?,
+        company_logo,
         location: Location {
             city: row.city,
             country: row.country,

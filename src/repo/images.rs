@@ -5,6 +5,8 @@ use crate::db::models::{ImageRow, NewImageRow};
 use crate::db::schema::images;
 use crate::domain::image::StoredImage;
 use diesel::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 pub fn image_from(row: ImageRow) -> StoredImage {
     let to_u32 = |n: i32| u32::try_from(n).unwrap_or(0);
@@ -73,4 +75,35 @@ pub fn find(conn: &mut PgConnection, id: i64) -> RepoResult<StoredImage> {
         .optional()?
         .map(image_from)
         .ok_or(RepoError::NotFound("image"))
+}
+
+/// The image `id` when there is one (a company's optional logo).
+pub fn find_optional(conn: &mut PgConnection, id: Option<i64>) -> RepoResult<Option<StoredImage>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(images::table
+        .find(id)
+        .select(ImageRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(image_from))
+}
+
+/// The images with these ids (duplicates allowed), each loaded once and shared.
+pub fn find_shared(
+    conn: &mut PgConnection,
+    ids: impl IntoIterator<Item = i64>,
+) -> RepoResult<HashMap<i64, Arc<StoredImage>>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(images::table
+        .filter(images::id.eq_any(ids))
+        .select(ImageRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| (row.id, Arc::new(image_from(row))))
+        .collect())
 }

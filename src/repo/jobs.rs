@@ -87,14 +87,21 @@ pub fn summaries_in_order(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Ve
         .select(JobWithCompanyRow::as_select())
         .load(conn)?;
     let mut technologies_by_job = technologies_of(conn, ids)?;
+    let logos =
+        super::images::find_shared(conn, rows.iter().filter_map(|r| r.company.logo_image_id))?;
     let mut by_id: HashMap<i64, JobWithCompanyRow> =
         rows.into_iter().map(|r| (r.job.id, r)).collect();
     ids.iter()
         .filter_map(|id| by_id.remove(id))
         .map(|row| {
             let techs = technologies_by_job.remove(&row.job.id).unwrap_or_default();
-            let CompanyRefRow { slug, name } = row.company;
-            convert::job_summary(row.job, name, &slug, techs)
+            let CompanyRefRow {
+                slug,
+                name,
+                logo_image_id,
+            } = row.company;
+            let logo = logo_image_id.and_then(|id| logos.get(&id).cloned());
+            convert::job_summary(row.job, name, &slug, logo, techs)
         })
         .collect()
 }
@@ -133,7 +140,8 @@ pub fn find_public_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<J
     let technologies = technologies_of(conn, &[row.card.id])?
         .remove(&row.card.id)
         .unwrap_or_default();
-    let company = convert::company(row.company)?;
+    let logo = super::images::find_optional(conn, row.company.logo_image_id)?;
+    let company = convert::company(row.company, logo)?;
     let extra = row.extra;
     let apply = match (extra.apply_url, extra.apply_email) {
         (Some(url), _) => ApplyChannel::Url(url),
@@ -144,6 +152,7 @@ pub fn find_public_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<J
         row.card,
         company.name.clone(),
         company.slug.as_str(),
+        company.logo.clone().map(std::sync::Arc::new),
         technologies,
     )?;
     Ok(JobPage {

@@ -13,4 +13,6 @@ pub mod salaries;
 pub mod structured_data;
 
 pub use layout::{Crumb, FeedLink, Layout, Nav, SITE_NAME};
-pub use models::{ArticleCardView, ChipView, JobCardView, PageLinkView, pagination_links};
+pub use models::{
+    ArticleCardView, ChipView, JobCardView, LogoView, PageLinkView, pagination_links,
+};

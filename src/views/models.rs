@@ -3,6 +3,7 @@
 use crate::domain::article::ArticleSummary;
 use crate::domain::dates;
 use crate::domain::filter::Pagination;
+use crate::domain::image::StoredImage;
 use crate::domain::job::JobSummary;
 use chrono::{DateTime, Utc};
 
@@ -26,6 +27,37 @@ impl ChipView {
     }
 }
 
+/// A company logo as an `<img>` shows it: fitted into a square of `side` CSS pixels,
+/// with every stored width in `srcset` so the browser picks the smallest file that is
+/// sharp at that size. The `alt` text is the template's: empty beside the company's name.
+#[derive(Debug, Clone)]
+pub struct LogoView {
+    pub src: String,
+    pub srcset: String,
+    /// The `sizes` attribute: the shown width.
+    pub sizes: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl LogoView {
+    /// Card and company-box logos: 48 px.
+    pub const SMALL: u32 = 48;
+    /// The company page's header: 72 px, as big as the monogram it replaces.
+    pub const LARGE: u32 = 72;
+
+    pub fn new(image: &StoredImage, side: u32) -> Self {
+        let (width, height) = image.fit_within(side);
+        Self {
+            src: image.url(image.fitting_width(side * 2)),
+            srcset: image.srcset(),
+            sizes: format!("{width}px"),
+            width,
+            height,
+        }
+    }
+}
+
 /// One job in a list.
 #[derive(Debug, Clone)]
 pub struct JobCardView {
@@ -33,6 +65,7 @@ pub struct JobCardView {
     pub title: String,
     pub company_name: String,
     pub company_url: String,
+    pub company_logo: Option<LogoView>,
     pub location: String,
     pub facts: String,
     pub salary: Option<String>,
@@ -49,6 +82,10 @@ impl JobCardView {
             title: job.title.clone(),
             company_name: job.company_name.clone(),
             company_url: format!("/companies/{}", job.company_slug),
+            company_logo: job
+                .company_logo
+                .as_deref()
+                .map(|logo| LogoView::new(logo, LogoView::SMALL)),
             location: job.location.display(),
             facts: format!(
                 "{} · {}",

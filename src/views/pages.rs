@@ -1,6 +1,6 @@
 //! One struct per page template. Each `new` turns domain data into printable fields.
 
-use super::{ArticleCardView, ChipView, JobCardView, Layout, PageLinkView};
+use super::{ArticleCardView, ChipView, JobCardView, Layout, LogoView, PageLinkView};
 use crate::domain::article::{Article, ArticleSummary, CoverImage};
 use crate::domain::company::{Company, size_label};
 use crate::domain::dates;
@@ -181,6 +181,7 @@ pub struct JobShowPage {
     pub company_url: String,
     pub company_monogram: String,
     pub company_tone: u8,
+    pub company_logo: Option<LogoView>,
     pub company_city: String,
     pub company_size: String,
     pub company_about: String,
@@ -223,6 +224,7 @@ pub struct CompanyShowPage {
     pub name: String,
     pub monogram: String,
     pub tone: u8,
+    pub logo: Option<LogoView>,
     pub city: String,
     pub size: String,
     pub website: Option<String>,
@@ -237,6 +239,10 @@ impl CompanyShowPage {
             name: company.name.clone(),
             monogram: company.monogram(),
             tone: crate::domain::company::monogram_tone(company.slug.as_str()),
+            logo: company
+                .logo
+                .as_ref()
+                .map(|logo| LogoView::new(logo, LogoView::LARGE)),
             city: company.city.clone(),
             size: size_label(&company.size_band),
             website: company.website.clone(),
@@ -335,6 +341,10 @@ impl JobShowPage {
             company_url: format!("/companies/{}", company.slug),
             company_monogram: company.monogram(),
             company_tone: crate::domain::company::monogram_tone(company.slug.as_str()),
+            company_logo: company
+                .logo
+                .as_ref()
+                .map(|logo| LogoView::new(logo, LogoView::SMALL)),
             company_city: company.city.clone(),
             company_size: size_label(&company.size_band),
             company_about: markdown::plain_excerpt(&company.about_markdown, 240),

@@ -174,6 +174,7 @@ pub fn job_posting(
     company: &Company,
     description_html: &SafeHtml,
     page_url: &str,
+    base_url: &str,
 ) -> JsonLd {
     let s = &job.summary;
     let remote = s.location.remote == crate::domain::job::RemotePolicy::Remote;
@@ -195,7 +196,11 @@ pub fn job_posting(
             name: company.name.clone(),
             same_as: company.website.clone(),
             url: None,
-            logo: None,
+            // The largest width: search engines want a logo they can scale down.
+            logo: company
+                .logo
+                .as_ref()
+                .map(|logo| format!("{}{}", base_url.trim_end_matches('/'), logo.largest_url())),
         },
         job_location: s.location.city.as_ref().map(|city| Place {
             kind: "Place",

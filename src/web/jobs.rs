@@ -690,6 +690,7 @@ pub async fn show(
             &page.company,
             &view.description,
             &view.layout.url,
+            &state.base_url,
         );
         view.layout = view.layout.with_structured_data(posting);
     }

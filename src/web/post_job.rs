@@ -269,6 +269,7 @@ pub fn preview_page(
             website: input.website.clone(),
             about_markdown: input.about_markdown.clone(),
             size_band: input.size_band.clone(),
+            logo: None,
         },
         (None, CompanyPick::Existing(_)) => return Err(WebError::NotFound),
     };
@@ -281,6 +282,7 @@ pub fn preview_page(
                 title: content.title.clone(),
                 company_name: company.name.clone(),
                 company_slug: company.slug.clone(),
+                company_logo: company.logo.clone().map(std::sync::Arc::new),
                 location: content.location.clone(),
                 seniority: content.seniority,
                 employment_type: content.employment_type,

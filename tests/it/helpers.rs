@@ -934,6 +934,25 @@ impl AdminClient {
         bytes: &[u8],
     ) -> AdminResponse {
         let csrf = self.csrf().await;
+        self.upload_as(path, &csrf, filename, content_type, bytes)
+            .await
+    }
+
+    /// Uploads a PNG named `logo.png` like [`AdminClient::upload`], but with `csrf` as
+    /// the token (empty: none at all), signed in or not.
+    pub async fn upload_with_csrf(&self, path: &str, csrf: &str, bytes: &[u8]) -> AdminResponse {
+        self.upload_as(path, csrf, "logo.png", "image/png", bytes)
+            .await
+    }
+
+    async fn upload_as(
+        &self,
+        path: &str,
+        csrf: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> AdminResponse {
         let boundary = "jobboardtestboundary7MA4YWxkTrZu0gW";
         let mut body = Vec::new();
         body.extend_from_slice(
@@ -944,9 +963,12 @@ impl AdminClient {
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let mut request = self
-            .client
-            .post(format!("{}{path}?csrf={csrf}", self.address));
+        let url = if csrf.is_empty() {
+            format!("{}{path}", self.address)
+        } else {
+            format!("{}{path}?csrf={csrf}", self.address)
+        };
+        let mut request = self.client.post(url);
         if !self.origin.is_empty() {
             request = request.insert_header(("origin", self.origin.as_str()));
         }

@@ -14,6 +14,7 @@ mod images;
 mod intake;
 mod jobs;
 mod landing;
+mod logos;
 mod mail;
 mod other_pages;
 mod quality;

@@ -436,6 +436,17 @@ async fn public_pages_pass_axe_and_the_nu_html_checker() {
     let browser = Browser::start(1366, 900).await;
     let job = app.first_job_path().await;
     let company = first_link(&app.get("/companies").await, "/companies/");
+    // Logos for the first job's company and the first company: the listing, the job
+    // page and the company page are checked with one.
+    let (editor, _) = app.signed_in("logos@example.org", Role::Editor).await;
+    let job_company = first_link(&app.get(&job).await, "/companies/");
+    crate::logos::give_logo(&app, &editor, &job_company).await;
+    if company != job_company {
+        crate::logos::give_logo(&app, &editor, &company).await;
+    }
+    for path in ["/jobs", job.as_str(), company.as_str()] {
+        app.get(path).await.assert_contains("<img class=\"logo");
+    }
 
     // (label, path, status, an element the page must have)
     let pages: [(&str, &str, u16, &str); 24] = [
@@ -813,6 +824,31 @@ async fn admin_pages_pass_axe_and_the_nu_html_checker() {
     check.keep_admin("companies list", 200, &boss.get("/admin/companies").await);
     check.keep_admin("edit company form", 200, &boss.get(&company_edit).await);
     check.keep_admin(
+        "logo upload refused (422)",
+        422,
+        &boss
+            .upload(
+                &company_edit.replace("/edit", "/logo"),
+                "logo.png",
+                "image/png",
+                b"not an image",
+            )
+            .await,
+    );
+    boss.upload(
+        &company_edit.replace("/edit", "/logo"),
+        "logo.png",
+        "image/png",
+        &crate::logos::png_logo(160, 160),
+    )
+    .await
+    .assert_redirect(&company_edit);
+    check.keep_admin(
+        "edit company form with a logo",
+        200,
+        &boss.get(&company_edit).await,
+    );
+    check.keep_admin(
         "new company form",
         200,
         &boss.get("/admin/companies/new").await,
@@ -933,6 +969,14 @@ async fn admin_pages_pass_axe_and_the_nu_html_checker() {
         .await;
     browser.goto(&format!("{base}/admin/companies")).await;
     check.axe(&browser, "companies list", "table").await;
+    browser.goto(&format!("{base}{company_edit}")).await;
+    check
+        .axe(
+            &browser,
+            "edit company form with a logo",
+            ".company-logo__current img",
+        )
+        .await;
     browser.goto(&format!("{base}/admin/companies/new")).await;
     check
         .axe(&browser, "new company form", "#company-form")

@@ -7,13 +7,15 @@ use crate::domain::company::{Company, size_label};
 use crate::domain::slug::Slug;
 use crate::repo;
 use crate::repo::admin_companies::{AdminCompanyListing, CompanyInput, Deleted};
+use crate::views::LogoView;
 use crate::views::admin::{AdminLayout, AdminSection, FormErrors};
 use crate::web::WebError;
 use crate::web::auth::{AdminContext, AdminForm, see_other_with_flash};
 use crate::web::db::with_conn;
 use crate::web::state::AppState;
+use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -228,6 +230,16 @@ struct SizeChoice {
     selected: bool,
 }
 
+/// The logo panel of an existing company's form.
+struct LogoPanel {
+    upload_url: String,
+    remove_url: String,
+    /// The current logo as the pages show it, with its file's name.
+    current: Option<(LogoView, String)>,
+    /// Why the last upload was refused.
+    error: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "admin/companies/form.html")]
 struct CompanyFormPage {
@@ -239,20 +251,37 @@ struct CompanyFormPage {
     form: CompanyFields,
     sizes: Vec<SizeChoice>,
     errors: FormErrors,
+    logo: Option<LogoPanel>,
 }
 
 fn render_form(
     ctx: &AdminContext,
-    existing: Option<(i64, &str)>,
+    existing: Option<&Company>,
     form: CompanyFields,
     errors: FormErrors,
+    logo_error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, WebError> {
+    let has_errors = !errors.is_empty() || logo_error.is_some();
+    let logo = existing.map(|c| LogoPanel {
+        upload_url: format!("/admin/companies/{}/logo?csrf={}", c.id, ctx.csrf),
+        remove_url: format!("/admin/companies/{}/logo/remove", c.id),
+        current: c.logo.as_ref().map(|image| {
+            let name = if image.original_name.is_empty() {
+                format!("Image {}", image.id)
+            } else {
+                image.original_name.clone()
+            };
+            (LogoView::new(image, 96), name)
+        }),
+        error: logo_error,
+    });
+    let existing = existing.map(|c| (c.id, c.slug.as_str()));
     let heading = match existing {
         Some(_) => format!("Edit “{}”", form.name.trim()),
         None => "New company".to_owned(),
     };
-    let title = if errors.is_empty() {
+    let title = if !has_errors {
         heading.clone()
     } else {
         format!("Error: {heading}")
@@ -276,6 +305,7 @@ fn render_form(
             .collect(),
         form,
         errors,
+        logo,
     }
     .render()?;
     Ok(super::page(status, body))
@@ -287,7 +317,14 @@ pub async fn new_form(ctx: AdminContext) -> Result<HttpResponse, WebError> {
         size_band: "11-50".to_owned(),
         ..CompanyFields::default()
     };
-    render_form(&ctx, None, form, FormErrors::default(), StatusCode::OK)
+    render_form(
+        &ctx,
+        None,
+        form,
+        FormErrors::default(),
+        None,
+        StatusCode::OK,
+    )
 }
 
 #[tracing::instrument(skip_all)]
@@ -303,9 +340,10 @@ pub async fn edit(
     .await?;
     render_form(
         &ctx,
-        Some((id, company.slug.as_str())),
+        Some(&company),
         CompanyFields::from_company(&company),
         FormErrors::default(),
+        None,
         StatusCode::OK,
     )
 }
@@ -320,7 +358,14 @@ pub async fn create(
     let (input, slug) = match fields.parse() {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return render_form(&ctx, None, fields, errors, StatusCode::UNPROCESSABLE_ENTITY);
+            return render_form(
+                &ctx,
+                None,
+                fields,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
     };
     let entry = ctx.audit(
@@ -362,9 +407,10 @@ pub async fn update(
         Err(errors) => {
             return render_form(
                 &ctx,
-                Some((id, current.slug.as_str())),
+                Some(&current),
                 fields,
                 errors,
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
@@ -388,6 +434,102 @@ pub async fn update(
         &edit_url(id),
         &format!("Company saved: “{}”.", input.name.replace(';', ",")),
     ))
+}
+
+// ---------------------------------------------------------------------------------------
+// The logo
+// ---------------------------------------------------------------------------------------
+
+/// Uploads a new logo for company `id` through the image pipeline (multipart, with the
+/// CSRF token in the query string like every upload). A refused file re-renders the
+/// company's form with the message beside the logo field (413/422); the company's own
+/// fields are not part of this form and stay as saved.
+#[tracing::instrument(skip_all)]
+pub async fn upload_logo(
+    state: web::Data<AppState>,
+    ctx: AdminContext,
+    id: web::Path<String>,
+    req: HttpRequest,
+    form: Multipart,
+) -> Result<HttpResponse, WebError> {
+    let id = path_id(&id)?;
+    let company = with_conn(&state.pool, move |conn| {
+        repo::admin_companies::find(conn, id)
+    })
+    .await?;
+    let received = match super::images::receive(&state, &ctx, &req, form).await? {
+        Ok(received) => received,
+        Err((message, status)) => {
+            return render_form(
+                &ctx,
+                Some(&company),
+                CompanyFields::from_company(&company),
+                FormErrors::default(),
+                Some(message),
+                status,
+            );
+        }
+    };
+    let summary = if received.original_name.is_empty() {
+        company.name.clone()
+    } else {
+        format!("{}: {}", company.name, received.original_name)
+    };
+    let entry = ctx.audit(
+        AuditAction::CompanyLogoChanged,
+        "company",
+        Some(id),
+        summary,
+    );
+    let image_id = with_conn(&state.pool, move |conn| {
+        repo::admin_companies::set_logo(conn, entry, id, &received.image)
+    })
+    .await?;
+    tracing::info!(
+        company.id = id,
+        image.id = image_id,
+        "company {id} has a new logo"
+    );
+    Ok(see_other_with_flash(
+        &state,
+        &edit_url(id),
+        &format!(
+            "Logo saved for “{}”. It shows on the company page and its job cards.",
+            company.name.replace(';', ",")
+        ),
+    ))
+}
+
+/// Takes the logo off company `id`; its pages show the monogram again.
+#[tracing::instrument(skip_all)]
+pub async fn remove_logo(
+    state: web::Data<AppState>,
+    ctx: AdminContext,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let id = path_id(&id)?;
+    let company = with_conn(&state.pool, move |conn| {
+        repo::admin_companies::find(conn, id)
+    })
+    .await?;
+    let entry = ctx.audit(
+        AuditAction::CompanyLogoRemoved,
+        "company",
+        Some(id),
+        company.name.clone(),
+    );
+    let removed = with_conn(&state.pool, move |conn| {
+        repo::admin_companies::remove_logo(conn, entry, id)
+    })
+    .await?;
+    let name = company.name.replace(';', ",");
+    let message = if removed {
+        tracing::info!(company.id = id, "company {id} logo removed");
+        format!("Logo removed from “{name}”.")
+    } else {
+        format!("“{name}” has no logo to remove.")
+    };
+    Ok(see_other_with_flash(&state, &edit_url(id), &message))
 }
 
 #[derive(Template)]

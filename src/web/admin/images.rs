@@ -137,13 +137,21 @@ async fn read_file(mut form: Multipart) -> Result<(Vec<u8>, String), Refused> {
     ))
 }
 
-#[tracing::instrument(skip_all)]
-pub async fn upload(
-    state: web::Data<AppState>,
-    ctx: AdminContext,
-    req: HttpRequest,
+/// An upload checked, encoded and stored in every width: what is left is to record it.
+pub(super) struct Received {
+    pub image: repo::images::NewImage,
+    pub original_name: String,
+}
+
+/// Reads the multipart `file` field, checks and encodes it through the pipeline and puts
+/// every width into the image store. An unusable upload comes back as the message for
+/// the editor with its status (413 or 422); nothing is stored then.
+pub(super) async fn receive(
+    state: &AppState,
+    ctx: &AdminContext,
+    req: &HttpRequest,
     form: Multipart,
-) -> Result<HttpResponse, WebError> {
+) -> Result<Result<Received, (String, StatusCode)>, WebError> {
     // A declared size far past the limit is refused before anything is read.
     let declared = req
         .headers()
@@ -158,16 +166,10 @@ pub async fn upload(
     let (bytes, original_name) = match read {
         Ok(file) => file,
         Err(Refused::TooLarge(message)) => {
-            return page(&state, &ctx, Some(message), StatusCode::PAYLOAD_TOO_LARGE).await;
+            return Ok(Err((message, StatusCode::PAYLOAD_TOO_LARGE)));
         }
         Err(Refused::Unusable(message)) => {
-            return page(
-                &state,
-                &ctx,
-                Some(message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return Ok(Err((message, StatusCode::UNPROCESSABLE_ENTITY)));
         }
     };
     let permit = PROCESSING
@@ -184,12 +186,13 @@ pub async fn upload(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            return page(&state, &ctx, Some(e.to_string()), status).await;
+            return Ok(Err((e.to_string(), status)));
         }
     };
     let base_name = generate_base_name();
     let extension = processed.variants.first().map_or("jpg", |v| v.extension);
     let widths: Vec<u32> = processed.variants.iter().map(|v| v.width).collect();
+    let (width, height) = (processed.width, processed.height);
     let store = state.images.clone();
     let stored_base = base_name.clone();
     web::block(move || {
@@ -204,21 +207,36 @@ pub async fn upload(
     .await?
     .context("storing an uploaded image")
     .map_err(WebError::Internal)?;
-    let new_image = repo::images::NewImage {
-        base_name,
-        extension,
-        widths,
-        width: processed.width,
-        height: processed.height,
-        original_name: original_name.clone(),
-        uploaded_by: ctx.editor.id,
+    Ok(Ok(Received {
+        image: repo::images::NewImage {
+            base_name,
+            extension,
+            widths,
+            width,
+            height,
+            original_name: original_name.clone(),
+            uploaded_by: ctx.editor.id,
+        },
+        original_name,
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn upload(
+    state: web::Data<AppState>,
+    ctx: AdminContext,
+    req: HttpRequest,
+    form: Multipart,
+) -> Result<HttpResponse, WebError> {
+    let Received {
+        image: new_image,
+        original_name,
+    } = match receive(&state, &ctx, &req, form).await? {
+        Ok(received) => received,
+        Err((message, status)) => return page(&state, &ctx, Some(message), status).await,
     };
-    let entry = ctx.audit(
-        AuditAction::ImageUploaded,
-        "image",
-        None,
-        original_name.clone(),
-    );
+    let (width, height) = (new_image.width, new_image.height);
+    let entry = ctx.audit(AuditAction::ImageUploaded, "image", None, original_name);
     with_conn(&state.pool, move |conn| {
         repo::audit::audited(conn, entry, |conn, entry| {
             let id = repo::images::insert(conn, &new_image)?;
@@ -231,8 +249,7 @@ pub async fn upload(
         &state,
         "/admin/images",
         &format!(
-            "Image uploaded ({} × {} px). Choose it as a cover in an article, or copy its Markdown.",
-            processed.width, processed.height
+            "Image uploaded ({width} × {height} px). Choose it as a cover in an article, or copy its Markdown."
         ),
     ))
 }

@@ -98,6 +98,8 @@ admin_routes! {
     POST "/admin/companies" Editor => companies::create;
     GET  "/admin/companies/{id}/edit" Editor => companies::edit;
     POST "/admin/companies/{id}" Editor => companies::update;
+    POST "/admin/companies/{id}/logo" Editor => companies::upload_logo;
+    POST "/admin/companies/{id}/logo/remove" Editor => companies::remove_logo;
     GET  "/admin/companies/{id}/delete" Editor => companies::delete_confirm;
     POST "/admin/companies/{id}/delete" Editor => companies::delete;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE companies DROP COLUMN logo_image_id;
