@@ -16,13 +16,12 @@ use crate::repo::intake::Listing;
 use crate::views::admin::FormErrors;
 use crate::views::employer::{ManageFact, ManagePage, ResendLinkPage};
 use crate::views::employer_mail;
-use crate::views::pages::PostingPreview;
 use crate::web::WebError;
 use crate::web::auth::{client_addr, random_token, see_other, token_hash};
 use crate::web::db::with_conn;
 use crate::web::job_form::field;
 use crate::web::post_job::{
-    FormContext, carried_started, check_daily_limits, hidden_fields, posted, preview_page,
+    FormContext, carried_started, check_daily_limits, posted, posting_preview, preview_page,
     private_layout, private_page, render_form, technologies,
 };
 use crate::web::posting::{self, PostingFields};
@@ -349,19 +348,14 @@ pub async fn edit(
         return back_to_form(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     if action != "submit" {
-        let preview = PostingPreview {
-            action_url: path.clone(),
-            hidden: hidden_fields(&fields, &started),
-            warnings: fields
-                .job
-                .warnings(&valid.company_name)
-                .errors
-                .into_iter()
-                .map(|w| w.message)
-                .collect(),
-            company_note: String::new(),
-            submit_label: "Send the changes for review",
-        };
+        let preview = posting_preview(
+            &fields,
+            &valid,
+            &started,
+            &path,
+            String::new(),
+            "Send the changes for review",
+        );
         return preview_page(&state, &valid, company.as_ref(), &technologies, preview);
     }
     let client = client_addr(&req);

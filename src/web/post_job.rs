@@ -250,6 +250,31 @@ pub fn hidden_fields(fields: &PostingFields, started: &str) -> Vec<(String, Stri
     hidden
 }
 
+/// The panel above a previewed ad: the checks' warnings and the buttons, carrying every
+/// field to `action_url`.
+pub fn posting_preview(
+    fields: &PostingFields,
+    valid: &ValidPosting,
+    started: &str,
+    action_url: &str,
+    company_note: String,
+    submit_label: &'static str,
+) -> PostingPreview {
+    PostingPreview {
+        action_url: action_url.to_owned(),
+        hidden: hidden_fields(fields, started),
+        warnings: fields
+            .job
+            .warnings(&valid.company_name)
+            .errors
+            .into_iter()
+            .map(|w| w.message)
+            .collect(),
+        company_note,
+        submit_label,
+    }
+}
+
 /// The ad as its public page will show it, with the panel that sends it.
 pub fn preview_page(
     state: &AppState,
@@ -381,28 +406,24 @@ pub async fn submit(
         return back_to_form(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     if action != "submit" {
-        let preview = PostingPreview {
-            action_url: FORM_PATH.to_owned(),
-            hidden: hidden_fields(&fields, &started),
-            warnings: fields
-                .job
-                .warnings(&valid.company_name)
-                .errors
-                .into_iter()
-                .map(|w| w.message)
-                .collect(),
-            company_note: match &company {
-                Some(c) => format!(
-                    "It will be listed under {}, a company already on the board.",
-                    c.name
-                ),
-                None => format!(
-                    "{} is new to the board: its profile is created with the ad.",
-                    valid.company_name
-                ),
-            },
-            submit_label: "Send for review",
+        let note = match &company {
+            Some(c) => format!(
+                "It will be listed under {}, a company already on the board.",
+                c.name
+            ),
+            None => format!(
+                "{} is new to the board: its profile is created with the ad.",
+                valid.company_name
+            ),
         };
+        let preview = posting_preview(
+            &fields,
+            &valid,
+            &started,
+            FORM_PATH,
+            note,
+            "Send for review",
+        );
         return preview_page(&state, &valid, company.as_ref(), &technologies, preview);
     }
     match form_guard::check(
@@ -551,6 +572,28 @@ fn confirm_path(token: &str) -> Result<String, WebError> {
     Ok(format!("/post-a-job/confirm/{token}"))
 }
 
+/// Reads (`use_it` false) or uses a confirmation link, and answers with its page.
+async fn confirmation(
+    state: &AppState,
+    token: &str,
+    use_it: bool,
+) -> Result<HttpResponse, WebError> {
+    let path = confirm_path(token)?;
+    let hash = token_hash(token);
+    let outcome = with_conn(&state.pool, move |conn| {
+        if use_it {
+            repo::intake::confirm(conn, &hash, Utc::now())
+        } else {
+            repo::intake::confirmation_state(conn, &hash, Utc::now())
+        }
+    })
+    .await?;
+    if use_it && outcome == Confirmation::Confirmed {
+        tracing::info!("a job ad was confirmed and waits for review");
+    }
+    confirmation_page(state, &path, outcome, !use_it)
+}
+
 /// The link from the e-mail: a page with one button, so that mail scanners that open
 /// links do not confirm on the employer's behalf.
 #[tracing::instrument(skip_all)]
@@ -558,13 +601,7 @@ pub async fn confirm_page(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
-    let path = confirm_path(&token)?;
-    let hash = token_hash(&token);
-    let outcome = with_conn(&state.pool, move |conn| {
-        repo::intake::confirmation_state(conn, &hash, Utc::now())
-    })
-    .await?;
-    confirmation_page(&state, &path, outcome, true)
+    confirmation(&state, &token, false).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -572,14 +609,5 @@ pub async fn confirm(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
-    let path = confirm_path(&token)?;
-    let hash = token_hash(&token);
-    let outcome = with_conn(&state.pool, move |conn| {
-        repo::intake::confirm(conn, &hash, Utc::now())
-    })
-    .await?;
-    if outcome == Confirmation::Confirmed {
-        tracing::info!("a job ad was confirmed and waits for review");
-    }
-    confirmation_page(&state, &path, outcome, false)
+    confirmation(&state, &token, true).await
 }
