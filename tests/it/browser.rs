@@ -898,3 +898,101 @@ async fn a_job_seeker_finds_and_reaches_a_job_by_keyboard_alone_on_a_desktop() {
 async fn a_job_seeker_finds_and_reaches_a_job_by_keyboard_alone_on_a_phone() {
     keyboard_seeker_journey(390, 844).await;
 }
+
+/// An employer on a phone posts a job, confirms the address with the link from a real
+/// mail server, an editor approves it, and the job is on the board.
+#[actix_web::test]
+async fn an_employer_posts_a_job_on_a_phone_and_it_is_on_the_board_once_approved() {
+    use jobboard::domain::editor::Role;
+    let smtp = crate::helpers::SmtpServer::start();
+    let db = crate::helpers::TestDatabase::new();
+    let smtp_url = smtp.url();
+    let app = crate::helpers::spawn_app_with(db.url(), db, &[("SMTP_URL", &smtp_url)]).await;
+    basic_fixtures(&app);
+    app.editor("wendy@example.org", "Wendy Writer", Role::Editor);
+    let browser = Browser::start(390, 844).await;
+    let base = app.address.clone();
+    let mut sideways = Vec::new();
+
+    browser.goto(&format!("{base}/")).await;
+    browser.click_and_wait("header a[href='/post-a-job']").await;
+    if scrolls_sideways(&browser).await {
+        sideways.push("/post-a-job");
+    }
+    browser.type_into("#company_name", "Nordlicht Logistics").await;
+    browser.click(".post-form__new-company summary").await;
+    browser.type_into("#company_city", "Hamburg").await;
+    browser
+        .script("document.querySelector('#company_size_band').value = '51-200'; return true")
+        .await;
+    browser.type_into("#title", "Senior Rust Engineer").await;
+    browser
+        .type_into(
+            "#description",
+            "## The work\n\nYou build the services that route parcels across Europe: Rust on the backend, PostgreSQL for the data, and a team that reviews every change together.\n\n## The team\n\nSix engineers in Hamburg and remote, a product manager and a designer. We ship every day, keep meetings short and pair when it helps.\n\n## Hiring\n\nA call, a paid take-home task of three hours, and a conversation with the team.",
+        )
+        .await;
+    browser.click("#tech-rust").await;
+    browser.type_into("#city", "Hamburg").await;
+    browser.type_into("#salary_min", "70000").await;
+    browser.type_into("#salary_max", "90000").await;
+    browser
+        .type_into("#apply", "https://nordlicht.example/jobs/rust")
+        .await;
+    browser
+        .type_into("#contact_email", "hiring@nordlicht.example")
+        .await;
+    browser.click_and_wait("button[value='preview']").await;
+    let preview = browser.main_text().await;
+    if scrolls_sideways(&browser).await {
+        sideways.push("the preview");
+    }
+    assert!(preview.contains("Preview of your job ad"), "{preview}");
+    assert!(preview.contains("Senior Rust Engineer"), "{preview}");
+    assert!(preview.contains("nothing to improve"), "{preview}");
+
+    let sent = browser.click_and_wait("button[value='submit']").await;
+    assert!(sent.ends_with("/post-a-job/sent"), "{sent}");
+    assert!(browser.main_text().await.contains("Check your inbox"));
+
+    // The confirmation link, as the mail server received it.
+    let mail = smtp
+        .wait_for(1, Duration::from_secs(15))
+        .await
+        .remove(0)
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let start = mail
+        .find(&format!("{base}/post-a-job/confirm/"))
+        .expect("a confirmation link");
+    let confirm: String = mail[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
+        .collect();
+    browser.goto(&confirm).await;
+    browser.click_and_wait("main form button[type='submit']").await;
+    assert!(
+        browser.main_text().await.contains("your ad is in review"),
+        "{}",
+        browser.main_text().await
+    );
+    browser.goto(&format!("{base}/jobs")).await;
+    assert!(!browser.main_text().await.contains("Senior Rust Engineer"));
+
+    // The editor signs in and approves it from the queue.
+    approve_in_browser(&browser, &base, "wendy@example.org").await;
+    app.sync().await;
+    browser.goto(&format!("{base}/jobs")).await;
+    let board = browser.main_text().await;
+    assert!(board.contains("Senior Rust Engineer"), "{board}");
+    assert!(board.contains("Nordlicht Logistics"), "{board}");
+    let messages = smtp.wait_for(2, Duration::from_secs(15)).await;
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("Subject: Your job is live: Senior Rust Engineer")),
+        "no approval mail"
+    );
+    assert!(sideways.is_empty(), "scrolls sideways at 390 px: {sideways:?}");
+}
