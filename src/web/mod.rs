@@ -7,6 +7,7 @@ pub mod auth;
 pub mod board;
 pub mod companies;
 pub mod db;
+pub mod employer_links;
 pub mod errors;
 pub mod feeds;
 pub mod health;

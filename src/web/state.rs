@@ -3,6 +3,7 @@
 
 use crate::catalog::live::LiveCatalog;
 use crate::db::DbPool;
+use crate::mail::notices::NoticeWorker;
 use crate::mail::worker::MailWorker;
 use crate::media::store::ImageStore;
 use crate::web::{board::SharedBoardCounts, page_cache::PageCache};
@@ -24,4 +25,6 @@ pub struct AppState {
     /// Sends the mail outbox in the background; handlers only queue messages
     /// (`repo::outbox::enqueue`), which wakes it.
     pub mail: Arc<MailWorker>,
+    /// Queues reminders before and notices after the end of employers' jobs, on a timer.
+    pub notices: Arc<NoticeWorker>,
 }
