@@ -202,6 +202,8 @@ pub struct JobShowPage {
     pub similar: Vec<JobCardView>,
     /// Where the salary sits in its market, when at least 10 jobs back the comparison.
     pub salary_market: Option<super::salaries::MarketLine>,
+    /// "Report this job" (open jobs only).
+    pub report_url: String,
 }
 
 #[derive(Template)]
@@ -343,6 +345,7 @@ impl JobShowPage {
             technologies: s.technologies.iter().map(ChipView::technology).collect(),
             similar: JobCardView::list(similar, now),
             salary_market: None,
+            report_url: format!("/jobs/{}/report", s.slug),
         }
     }
 }

@@ -279,7 +279,15 @@ fn finish_admin(
 /// POSTs must come from a page of this site: a foreign `Origin`, or a browser saying
 /// the request is cross-site, is refused before anything is read.
 fn check_origin(req: &ServiceRequest, base_url: &str) -> Result<(), WebError> {
-    let headers = req.headers();
+    check_same_origin(req.headers(), base_url)
+}
+
+/// The origin rule of [`check_origin`] for the public site's forms (which have no
+/// session to carry a CSRF token).
+pub fn check_same_origin(
+    headers: &actix_web::http::header::HeaderMap,
+    base_url: &str,
+) -> Result<(), WebError> {
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or_default();
         let ours = url::Url::parse(base_url)

@@ -19,6 +19,7 @@ pub mod media;
 pub mod middleware;
 pub mod page_cache;
 pub mod posting;
+pub mod reports;
 pub mod salaries;
 pub mod seo;
 pub mod state;
@@ -43,6 +44,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/jobs", read().to(jobs::index))
         .route("/jobs/feed.xml", read().to(feeds::jobs))
         .route("/jobs/{slug}", read().to(jobs::show))
+        .route("/jobs/{slug}/report", read().to(reports::form))
+        .route("/jobs/{slug}/report", web::post().to(reports::create))
+        .route("/jobs/{slug}/report/sent", read().to(reports::sent))
         .route("/technologies", read().to(landing::technologies_index))
         .route("/technologies/{technology}", read().to(landing::technology))
         .route(
