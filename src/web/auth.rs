@@ -128,6 +128,8 @@ struct GateInfo {
     flash: Option<String>,
     client_addr: String,
     session_token: Option<String>,
+    /// Submissions and reports waiting for the editors.
+    waiting: i64,
 }
 
 /// A form post's fields, read once by the gate after its token check.
@@ -160,12 +162,22 @@ pub async fn admin_gate(
         .cookie(&cookie_name(&state, SESSION_COOKIE))
         .map(|c| c.value().to_owned())
         .filter(|v| v.len() == 64);
-    let session = match session_token.clone() {
+    // With the session, what waits in the moderation queue: every admin page's menu
+    // shows it.
+    let (session, waiting) = match session_token.clone() {
         Some(token) => {
             let now = chrono::Utc::now();
             let hash = token_hash(&token);
             match super::db::with_conn(&state.pool, move |conn| {
-                repo::editors::find_session(conn, &hash, now)
+                let session = repo::editors::find_session(conn, &hash, now)?;
+                let waiting = match session {
+                    Some(_) => {
+                        let (submissions, reports) = repo::intake::waiting_counts(conn)?;
+                        submissions + reports
+                    }
+                    None => 0,
+                };
+                Ok((session, waiting))
             })
             .await
             {
@@ -173,7 +185,7 @@ pub async fn admin_gate(
                 Err(e) => return Ok(req.error_response(e).map_into_boxed_body()),
             }
         }
-        None => None,
+        None => (None, 0),
     };
     // Stored form-encoded: a cookie value cannot hold `;` or `,` as they are.
     let flash = req
@@ -197,6 +209,7 @@ pub async fn admin_gate(
         flash: flash.clone(),
         client_addr: client_addr(req.request()),
         session_token,
+        waiting,
     };
 
     let denied: Option<HttpResponse> = match (&access, &session) {
@@ -419,6 +432,8 @@ pub struct AdminContext {
     pub flash: Option<String>,
     pub client_addr: String,
     session_token: String,
+    /// Submissions and reports waiting in the moderation queue, for the menu.
+    pub waiting: i64,
 }
 
 impl AdminContext {
@@ -430,6 +445,7 @@ impl AdminContext {
             flash: None,
             client_addr,
             session_token,
+            waiting: 0,
         }
     }
 
@@ -451,6 +467,7 @@ impl AdminContext {
             &self.csrf,
             self.flash.clone(),
         )
+        .with_waiting(self.waiting)
     }
 
     /// The stored hash of this session's token (kept when the editor changes their own
@@ -491,6 +508,7 @@ impl FromRequest for AdminContext {
                 flash,
                 client_addr,
                 session_token: Some(token),
+                waiting,
                 ..
             }) => Ok(Self {
                 editor: session.editor,
@@ -498,6 +516,7 @@ impl FromRequest for AdminContext {
                 flash,
                 client_addr,
                 session_token: token,
+                waiting,
             }),
             _ => Err(WebError::Forbidden("Sign in first.".to_owned())),
         })
