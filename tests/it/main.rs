@@ -14,6 +14,7 @@ mod images;
 mod jobs;
 mod landing;
 mod mail;
+mod moderation;
 mod other_pages;
 mod quality;
 mod robustness;
