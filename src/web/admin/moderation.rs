@@ -327,6 +327,8 @@ struct ReviewPage {
     description: SafeHtml,
     /// For an edit: the live job's title, when the edit changes it.
     old_title: Option<String>,
+    /// The title as sent.
+    new_title: String,
     /// For an edit: the description's line diff from the live job.
     diff: Vec<DiffLine>,
     findings: Vec<FindingView>,
@@ -399,6 +401,10 @@ fn facts(fields: &PostingFields, technologies: &[Technology]) -> (Vec<Fact>, Vec
     };
     let facts = vec![
         Fact {
+            label: "Salary",
+            value: salary,
+        },
+        Fact {
             label: "Seniority",
             value: label_of(
                 &job.seniority,
@@ -417,10 +423,6 @@ fn facts(fields: &PostingFields, technologies: &[Technology]) -> (Vec<Fact>, Vec
         Fact {
             label: "Where",
             value: place,
-        },
-        Fact {
-            label: "Salary",
-            value: salary,
         },
         Fact {
             label: "Apply",
@@ -530,6 +532,7 @@ fn render_review(
         technologies,
         description: markdown::render(&f.job.description),
         old_title,
+        new_title: title.clone(),
         diff,
         findings: findings(r),
         duplicate: duplicate_hint(r),
