@@ -34,7 +34,7 @@ const DESCRIPTION: &str = "We build the payment platform for thousands of small 
 
 /// A complete posting the linter has nothing to say about, at `company` (a new one
 /// unless the board has a company of that name).
-fn posting(title: &str, company: &str, email: &str) -> PostingFields {
+pub fn posting(title: &str, company: &str, email: &str) -> PostingFields {
     PostingFields {
         job: JobFields {
             title: title.to_owned(),
@@ -69,7 +69,7 @@ struct Id {
 
 /// A confirmed listing (of the live job `job_id`, if given) with one pending
 /// submission sent at `submitted_at`: (listing id, submission id).
-fn insert_pending(
+pub fn insert_pending(
     app: &TestApp,
     fields: &PostingFields,
     submitted_at: DateTime<Utc>,
@@ -267,7 +267,7 @@ async fn approving_an_edit_of_a_live_job_changes_that_job_and_keeps_its_address(
         .await;
     review.assert_status(200);
     review.assert_contains("Review the edit of “Staff Rust Engineer”");
-    review.assert_contains("<del>Rust Engineer</del>");
+    review.assert_contains("<del>Rust Engineer</del> → <ins>Staff Rust Engineer</ins>");
     review.assert_contains("<del>The old text.</del>");
     review.assert_contains("<ins>A new paragraph about the team.</ins>");
 
