@@ -3,7 +3,7 @@
 use crate::catalog::live::LiveCatalog;
 use crate::config::Settings;
 use crate::db;
-use crate::mail::{transport, worker::MailWorker};
+use crate::mail::{notices::NoticeWorker, transport, worker::MailWorker};
 use crate::media::store::LocalDirStore;
 use crate::web::{self, board::SharedBoardCounts, page_cache::PageCache, state::AppState};
 use actix_web::dev::Server;
@@ -41,6 +41,11 @@ impl Application {
             settings.db_acquire_timeout,
         );
         let mail_transport = transport::from_settings(settings)?;
+        let notices = NoticeWorker::start(
+            pool.clone(),
+            settings.job_notice_interval,
+            web::employer_links::end_notice_mail(base_url.clone()),
+        );
         let state = actix_web::web::Data::new(AppState {
             pool,
             base_url: base_url.clone(),
@@ -57,6 +62,7 @@ impl Application {
             form_key: settings.secret_key.expose().as_bytes().to_vec(),
             submit_min_fill: settings.submit_min_fill,
             job_views: web::job_views::ViewCounter::default(),
+            notices,
         });
         let shared_state = state.clone();
         let server = HttpServer::new(move || {
@@ -104,6 +110,12 @@ impl Application {
     /// server (see [`MailWorker::stop`]).
     pub fn mail_worker(&self) -> Arc<MailWorker> {
         self.state.mail.clone()
+    }
+
+    /// The timer queuing the e-mails about the end of employers' jobs; stop it after
+    /// the server, with the mail worker (see [`NoticeWorker::stop`]).
+    pub fn notice_worker(&self) -> Arc<NoticeWorker> {
+        self.state.notices.clone()
     }
 
     pub fn port(&self) -> u16 {

@@ -215,10 +215,12 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
         let app = Application::build(settings)?;
         let catalog = app.catalog();
         let mail = app.mail_worker();
+        let notices = app.notice_worker();
         tracing::info!(url = %app.base_url(), "jobboard is listening on {}", app.base_url());
         let served = app.into_server().await.context("server failed");
         catalog.stop();
-        // After the server: a request that queued mail just before the end has
+        notices.stop();
+        // After the server (and the timer): a request that queued mail just before the end has
         // committed, and whatever the worker has not sent stays queued for next time.
         mail.stop();
         served?;

@@ -12,6 +12,8 @@ pub const DEFAULT_DATABASE_URL: &str = "postgres:///jobboard";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// The sender of every message when `MAIL_FROM` is unset.
 pub const DEFAULT_MAIL_FROM: &str = "jobboard <noreply@localhost>";
+/// How often, in seconds, the timer looks for job-end e-mails to send by default.
+pub const DEFAULT_JOB_NOTICE_INTERVAL_SECONDS: u64 = 300;
 const DEV_SECRET_KEY: &str = "development-only-secret-key-do-not-use-in-production";
 const MIN_SECRET_KEY_LEN: usize = 32;
 
@@ -98,6 +100,9 @@ pub struct Settings {
     /// The shortest time between opening the job form and sending it that is taken for
     /// a person; a script is faster.
     pub submit_min_fill: Duration,
+    /// How often the timer looks for employers due a reminder or an "ended" notice
+    /// about their job (`JOB_NOTICE_INTERVAL`, seconds).
+    pub job_notice_interval: Duration,
 }
 
 /// A variable had a value the program cannot use.
@@ -241,6 +246,20 @@ impl Settings {
                 }
             },
         };
+        let job_notice_interval = match var("JOB_NOTICE_INTERVAL") {
+            None => Duration::from_secs(DEFAULT_JOB_NOTICE_INTERVAL_SECONDS),
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(n) if (1..=86_400).contains(&n) => Duration::from_secs(n),
+                _ => {
+                    return Err(ConfigError {
+                        variable: "JOB_NOTICE_INTERVAL",
+                        message: format!(
+                            "'{raw}' is not a whole number of seconds from 1 to 86400"
+                        ),
+                    });
+                }
+            },
+        };
 
         Ok(Self {
             app_env,
@@ -259,6 +278,7 @@ impl Settings {
             mail_from: mail_from.trim().to_owned(),
             mail_dir: var("MAIL_DIR").map_or_else(|| PathBuf::from("mail"), PathBuf::from),
             submit_min_fill,
+            job_notice_interval,
         })
     }
 }
@@ -499,6 +519,23 @@ mod tests {
         assert_eq!(s.submit_min_fill, Duration::ZERO);
         let e = settings(&[("SUBMIT_MIN_SECONDS", "soon")]).unwrap_err();
         assert_eq!(e.variable, "SUBMIT_MIN_SECONDS");
+    }
+
+    #[test]
+    fn the_job_notice_timer_runs_every_five_minutes_unless_told() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.job_notice_interval, Duration::from_secs(300));
+        let s = settings(&[("JOB_NOTICE_INTERVAL", "1")]).unwrap();
+        assert_eq!(s.job_notice_interval, Duration::from_secs(1));
+        for bad in ["0", "-5", "soon", "86401"] {
+            assert_eq!(
+                settings(&[("JOB_NOTICE_INTERVAL", bad)])
+                    .unwrap_err()
+                    .variable,
+                "JOB_NOTICE_INTERVAL",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

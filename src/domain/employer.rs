@@ -109,14 +109,19 @@ pub fn manage_link_valid_until(ends_at: DateTime<Utc>) -> DateTime<Utc> {
     ends_at + Duration::days(MANAGE_GRACE_DAYS)
 }
 
+/// The gender markers German job titles carry ("(m/w/d)", "(f/m/x)", "(gn)"): they say
+/// nothing about the job, so they do not count when titles are compared.
+const GENDER_MARKERS: &[&str] = &["m", "w", "d", "f", "x", "gn", "mwd"];
+
 /// Whether a title is close enough to another to hint at a duplicate: the share of
-/// words (lower-case, letters and digits) they have in common.
+/// words (lower-case, letters and digits, gender markers left out) they have in common.
 pub fn titles_look_alike(a: &str, b: &str) -> bool {
     let words = |s: &str| -> Vec<String> {
         let mut w: Vec<String> = s
             .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
+            .filter(|w| !GENDER_MARKERS.contains(&w.as_str()))
             .collect();
         w.sort();
         w.dedup();
@@ -181,5 +186,10 @@ mod tests {
             "Junior PHP Developer"
         ));
         assert!(!titles_look_alike("", "Rust"));
+        assert!(titles_look_alike(
+            "Rust Engineer (f/m/x)",
+            "Rust Engineer (gn)"
+        ));
+        assert!(!titles_look_alike("(m/w/d)", "Rust Engineer (m/w/d)"));
     }
 }

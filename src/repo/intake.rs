@@ -6,8 +6,8 @@
 use super::audit::audited;
 use super::{RepoError, RepoResult, admin_companies, admin_jobs, outbox};
 use crate::db::schema::{
-    companies, employer_listings, employer_manage_tokens, job_reports, job_submissions, jobs,
-    manage_link_requests,
+    companies, editors, employer_listings, employer_manage_tokens, job_reports, job_submissions,
+    jobs, manage_link_requests,
 };
 use crate::domain::audit::AuditEntry;
 use crate::domain::employer::{
@@ -286,16 +286,19 @@ fn job_of_listing(conn: &mut PgConnection, job_id: Option<i64>) -> RepoResult<Op
         }))
 }
 
+/// id, contact e-mail, confirmed at, ends at, views, job id.
+type ListingRow = (
+    i64,
+    String,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+    i64,
+    Option<i64>,
+);
+
 /// Listing `id` with its job and newest submission.
 pub fn listing(conn: &mut PgConnection, id: i64) -> RepoResult<Listing> {
-    let row: (
-        i64,
-        String,
-        Option<DateTime<Utc>>,
-        DateTime<Utc>,
-        i64,
-        Option<i64>,
-    ) = employer_listings::table
+    let row: ListingRow = employer_listings::table
         .find(id)
         .select((
             employer_listings::id,
@@ -573,6 +576,46 @@ pub fn find_submission(conn: &mut PgConnection, id: i64) -> RepoResult<QueueItem
     })
 }
 
+/// How a submission was decided, for the review page and for a second decision.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub state: SubmissionState,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The deciding editor's display name, if the editor still exists.
+    pub editor_name: Option<String>,
+}
+
+/// Where submission `id` stands and who decided it.
+pub fn decision_of(conn: &mut PgConnection, id: i64) -> RepoResult<Decision> {
+    let (state, decided_at, editor_name): (String, Option<DateTime<Utc>>, Option<String>) =
+        job_submissions::table
+            .left_join(editors::table.on(editors::id.nullable().eq(job_submissions::decided_by)))
+            .filter(job_submissions::id.eq(id))
+            .select((
+                job_submissions::state,
+                job_submissions::decided_at,
+                editors::display_name.nullable(),
+            ))
+            .first(conn)
+            .optional()?
+            .ok_or(RepoError::NotFound("submission"))?;
+    Ok(Decision {
+        state: SubmissionState::parse(&state)
+            .ok_or_else(|| RepoError::InvalidRow(format!("submission state {state}")))?,
+        decided_at,
+        editor_name,
+    })
+}
+
+/// What waits for the editors: pending submissions and open reports.
+pub fn waiting_counts(conn: &mut PgConnection) -> RepoResult<(i64, i64)> {
+    let reports = job_reports::table
+        .filter(job_reports::resolved_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok((queue_length(conn)?, reports))
+}
+
 /// A company by its name, ignoring case and surrounding spaces: how an employer picks
 /// an existing company.
 pub fn company_by_name(
@@ -676,6 +719,7 @@ fn decide_pending(
 /// Approves a pending submission: a first version becomes a published job (posted
 /// now), an edit replaces the live job's content. The employer's e-mail, made by `mail`
 /// from the job, carries a new manage link whose hash is `manage_hash`.
+#[allow(clippy::too_many_arguments)]
 pub fn approve(
     conn: &mut PgConnection,
     entry: AuditEntry,
@@ -778,6 +822,69 @@ pub fn report_count(
         .get_result(conn)?)
 }
 
+/// The oldest report sent from a client address since a time: when the hourly limit
+/// frees a place again.
+pub fn oldest_report_since(
+    conn: &mut PgConnection,
+    client_addr: &str,
+    since: DateTime<Utc>,
+) -> RepoResult<Option<DateTime<Utc>>> {
+    Ok(job_reports::table
+        .filter(job_reports::client_addr.eq(client_addr))
+        .filter(job_reports::created_at.gt(since))
+        .select(diesel::dsl::min(job_reports::created_at))
+        .first(conn)?)
+}
+
+/// A job as the report form shows it.
+#[derive(Debug, Clone)]
+pub struct ReportTarget {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub company_name: String,
+    /// Published and not past its end: only such jobs can be reported.
+    pub open: bool,
+}
+
+/// The public (not draft) job with `slug`, for the report form.
+pub fn report_target(
+    conn: &mut PgConnection,
+    slug: &Slug,
+    now: DateTime<Utc>,
+) -> RepoResult<ReportTarget> {
+    let (id, slug, title, status, valid_through, company_name): (
+        i64,
+        String,
+        String,
+        String,
+        DateTime<Utc>,
+        String,
+    ) = jobs::table
+        .inner_join(companies::table)
+        .filter(jobs::slug.eq(slug.as_str()))
+        .filter(jobs::status.ne(JobStatus::Draft.as_str()))
+        .select((
+            jobs::id,
+            jobs::slug,
+            jobs::title,
+            jobs::status,
+            jobs::valid_through,
+            companies::name,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or(RepoError::NotFound("job"))?;
+    Ok(ReportTarget {
+        id,
+        slug,
+        title,
+        company_name,
+        open: status == JobStatus::Published.as_str() && valid_through > now,
+    })
+}
+
+/// Saves a job seeker's report; it waits in the moderation queue.
 pub fn create_report(
     conn: &mut PgConnection,
     job_id: i64,
@@ -809,18 +916,21 @@ pub struct OpenReport {
     pub created_at: DateTime<Utc>,
 }
 
+/// report id, job id, slug, title, status, reason, details, created at.
+type OpenReportRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+);
+
 /// Open reports, oldest first.
 pub fn open_reports(conn: &mut PgConnection, limit: i64) -> RepoResult<Vec<OpenReport>> {
-    let rows: Vec<(
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        DateTime<Utc>,
-    )> = job_reports::table
+    let rows: Vec<OpenReportRow> = job_reports::table
         .inner_join(jobs::table)
         .filter(job_reports::resolved_at.is_null())
         .order((job_reports::created_at.asc(), job_reports::id.asc()))

@@ -5,6 +5,7 @@ use super::assets;
 /// Which admin navigation entry is the current section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdminSection {
+    Moderation,
     Articles,
     Jobs,
     Companies,
@@ -30,6 +31,8 @@ pub struct AdminLayout {
     pub is_admin: bool,
     pub csrf: String,
     pub flash: Option<String>,
+    /// Submissions and reports waiting in the moderation queue.
+    pub waiting: i64,
 }
 
 impl AdminLayout {
@@ -52,7 +55,14 @@ impl AdminLayout {
             is_admin,
             csrf: csrf.to_owned(),
             flash,
+            waiting: 0,
         }
+    }
+
+    /// The moderation queue's length, for the menu.
+    pub fn with_waiting(mut self, waiting: i64) -> Self {
+        self.waiting = waiting;
+        self
     }
 
     /// The sign-in page: nobody is signed in yet.
@@ -67,11 +77,13 @@ impl AdminLayout {
             is_admin: false,
             csrf: csrf.to_owned(),
             flash: None,
+            waiting: 0,
         }
     }
 
     pub fn current(&self, section: &str) -> bool {
         let name = match self.section {
+            AdminSection::Moderation => "moderation",
             AdminSection::Articles => "articles",
             AdminSection::Jobs => "jobs",
             AdminSection::Companies => "companies",

@@ -9,6 +9,7 @@ pub mod employer_mail;
 mod layout;
 mod models;
 pub mod pages;
+pub mod reports;
 pub mod salaries;
 pub mod structured_data;
 

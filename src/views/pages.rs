@@ -205,6 +205,8 @@ pub struct JobShowPage {
     pub salary_market: Option<super::salaries::MarketLine>,
     /// Set when an employer previews the ad before sending it.
     pub preview: Option<PostingPreview>,
+    /// "Report this job" (open jobs only).
+    pub report_url: String,
 }
 
 /// The panel above a job ad an employer previews: the checks' findings and the buttons
@@ -366,6 +368,7 @@ impl JobShowPage {
             similar: JobCardView::list(similar, now),
             salary_market: None,
             preview: None,
+            report_url: format!("/jobs/{}/report", s.slug),
         }
     }
 }

@@ -128,6 +128,8 @@ struct GateInfo {
     flash: Option<String>,
     client_addr: String,
     session_token: Option<String>,
+    /// Submissions and reports waiting for the editors.
+    waiting: i64,
 }
 
 /// A form post's fields, read once by the gate after its token check.
@@ -160,12 +162,22 @@ pub async fn admin_gate(
         .cookie(&cookie_name(&state, SESSION_COOKIE))
         .map(|c| c.value().to_owned())
         .filter(|v| v.len() == 64);
-    let session = match session_token.clone() {
+    // With the session, what waits in the moderation queue: every admin page's menu
+    // shows it.
+    let (session, waiting) = match session_token.clone() {
         Some(token) => {
             let now = chrono::Utc::now();
             let hash = token_hash(&token);
             match super::db::with_conn(&state.pool, move |conn| {
-                repo::editors::find_session(conn, &hash, now)
+                let session = repo::editors::find_session(conn, &hash, now)?;
+                let waiting = match session {
+                    Some(_) => {
+                        let (submissions, reports) = repo::intake::waiting_counts(conn)?;
+                        submissions + reports
+                    }
+                    None => 0,
+                };
+                Ok((session, waiting))
             })
             .await
             {
@@ -173,7 +185,7 @@ pub async fn admin_gate(
                 Err(e) => return Ok(req.error_response(e).map_into_boxed_body()),
             }
         }
-        None => None,
+        None => (None, 0),
     };
     // Stored form-encoded: a cookie value cannot hold `;` or `,` as they are.
     let flash = req
@@ -197,6 +209,7 @@ pub async fn admin_gate(
         flash: flash.clone(),
         client_addr: client_addr(req.request()),
         session_token,
+        waiting,
     };
 
     let denied: Option<HttpResponse> = match (&access, &session) {
@@ -279,7 +292,15 @@ fn finish_admin(
 /// POSTs must come from a page of this site: a foreign `Origin`, or a browser saying
 /// the request is cross-site, is refused before anything is read.
 fn check_origin(req: &ServiceRequest, base_url: &str) -> Result<(), WebError> {
-    let headers = req.headers();
+    check_same_origin(req.headers(), base_url)
+}
+
+/// The origin rule of [`check_origin`] for the public site's forms (which have no
+/// session to carry a CSRF token).
+pub fn check_same_origin(
+    headers: &actix_web::http::header::HeaderMap,
+    base_url: &str,
+) -> Result<(), WebError> {
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or_default();
         let ours = url::Url::parse(base_url)
@@ -411,6 +432,8 @@ pub struct AdminContext {
     pub flash: Option<String>,
     pub client_addr: String,
     session_token: String,
+    /// Submissions and reports waiting in the moderation queue, for the menu.
+    pub waiting: i64,
 }
 
 impl AdminContext {
@@ -422,6 +445,7 @@ impl AdminContext {
             flash: None,
             client_addr,
             session_token,
+            waiting: 0,
         }
     }
 
@@ -443,6 +467,7 @@ impl AdminContext {
             &self.csrf,
             self.flash.clone(),
         )
+        .with_waiting(self.waiting)
     }
 
     /// The stored hash of this session's token (kept when the editor changes their own
@@ -483,6 +508,7 @@ impl FromRequest for AdminContext {
                 flash,
                 client_addr,
                 session_token: Some(token),
+                waiting,
                 ..
             }) => Ok(Self {
                 editor: session.editor,
@@ -490,6 +516,7 @@ impl FromRequest for AdminContext {
                 flash,
                 client_addr,
                 session_token: token,
+                waiting,
             }),
             _ => Err(WebError::Forbidden("Sign in first.".to_owned())),
         })

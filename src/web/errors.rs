@@ -28,9 +28,12 @@ pub enum WebError {
     Unprocessable(String),
     /// Too many failed attempts: try again after this many seconds.
     Throttled(u64),
-    /// A public form sent too often (job ads, reports, links): try again after this many
-    /// seconds; the message says which limit.
-    RateLimited(u64, &'static str),
+    /// Too many of something allowed only so often (reports from one address): try
+    /// again after `seconds`; `message` says what and when, for people.
+    RateLimited {
+        seconds: u64,
+        message: String,
+    },
     /// A one-time link that was valid once and is no more.
     LinkExpired(String),
     /// The database cannot be reached; the site answers 503 until it can.
@@ -49,7 +52,7 @@ impl fmt::Display for WebError {
             Self::PayloadTooLarge(why) => write!(f, "payload too large: {why}"),
             Self::Unprocessable(why) => write!(f, "unprocessable: {why}"),
             Self::Throttled(seconds) => write!(f, "throttled for {seconds} s"),
-            Self::RateLimited(seconds, what) => write!(f, "rate limited for {seconds} s: {what}"),
+            Self::RateLimited { seconds, .. } => write!(f, "rate limited for {seconds} s"),
             Self::LinkExpired(why) => write!(f, "link expired: {why}"),
             Self::Unavailable => f.write_str("service unavailable"),
             Self::Internal(e) => write!(f, "internal error: {e:#}"),
@@ -98,7 +101,7 @@ impl ResponseError for WebError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Throttled(_) | Self::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Throttled(_) | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::LinkExpired(_) => StatusCode::GONE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -139,14 +142,7 @@ impl ResponseError for WebError {
                     if seconds.div_ceil(60) == 1 { "" } else { "s" }
                 ),
             ),
-            Self::RateLimited(seconds, what) => (
-                "Too many at once".to_owned(),
-                format!(
-                    "{what} Please try again in {} minute{}.",
-                    seconds.div_ceil(60),
-                    if seconds.div_ceil(60) == 1 { "" } else { "s" }
-                ),
-            ),
+            Self::RateLimited { message, .. } => ("Too many requests".to_owned(), message.clone()),
             Self::LinkExpired(why) => ("This link has expired".to_owned(), why.clone()),
             Self::Unavailable => (
                 "Back in a moment".to_owned(),
@@ -178,7 +174,7 @@ impl ResponseError for WebError {
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
         }
-        if let Self::Throttled(seconds) | Self::RateLimited(seconds, _) = self {
+        if let Self::Throttled(seconds) | Self::RateLimited { seconds, .. } = self {
             response.insert_header((header::RETRY_AFTER, seconds.max(&1).to_string()));
         }
         response.body(body)

@@ -17,8 +17,9 @@ use crate::views::admin::FormErrors;
 use crate::views::employer::{ManageFact, ManagePage, ResendLinkPage};
 use crate::views::employer_mail;
 use crate::web::WebError;
-use crate::web::auth::{client_addr, random_token, see_other, token_hash};
+use crate::web::auth::{client_addr, see_other, token_hash};
 use crate::web::db::with_conn;
+use crate::web::employer_links::ManageLink;
 use crate::web::job_form::field;
 use crate::web::post_job::{
     FormContext, carried_started, check_daily_limits, posted, posting_preview, preview_page,
@@ -517,10 +518,10 @@ pub async fn resend(
     };
     if by_email > LINK_REQUESTS_PER_EMAIL_PER_HOUR || by_client > LINK_REQUESTS_PER_CLIENT_PER_HOUR
     {
-        return Err(WebError::RateLimited(
-            3600,
-            "The links have been asked for several times in the last hour.",
-        ));
+        return Err(WebError::RateLimited {
+            seconds: 3600,
+            message: "The links have been asked for several times in the last hour. Please try again in an hour.".to_owned(),
+        });
     }
     let base_url = state.base_url.clone();
     let to = email.as_str().to_owned();
@@ -532,15 +533,15 @@ pub async fn resend(
         let mut links = Vec::new();
         let mut lines = Vec::new();
         for listing in &listings {
-            let token = random_token();
+            let link = ManageLink::new(&base_url);
             let title = listing
                 .job
                 .as_ref()
                 .map(|j| j.title.clone())
                 .or_else(|| PostingFields::from_json(&listing.latest.fields).map(|f| f.job.title))
                 .unwrap_or_else(|| "Your job ad".to_owned());
-            lines.push((title, format!("{base_url}/manage/{token}")));
-            links.push((listing.id, token_hash(&token)));
+            lines.push((title, link.url));
+            links.push((listing.id, link.hash));
         }
         let mail = employer_mail::manage_links(&to, &lines)
             .map_err(|e| repo::RepoError::Conflict(e.to_string()))?;

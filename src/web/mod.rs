@@ -7,6 +7,7 @@ pub mod auth;
 pub mod board;
 pub mod companies;
 pub mod db;
+pub mod employer_links;
 pub mod errors;
 pub mod feeds;
 pub mod form_guard;
@@ -22,6 +23,7 @@ pub mod middleware;
 pub mod page_cache;
 pub mod post_job;
 pub mod posting;
+pub mod reports;
 pub mod salaries;
 pub mod seo;
 pub mod state;
@@ -64,6 +66,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manage/{token}/edit", web::post().to(manage::edit))
         .route("/manage/{token}/close", web::post().to(manage::close))
         .route("/manage/{token}/extend", web::post().to(manage::extend))
+        .route("/jobs/{slug}/report", read().to(reports::form))
+        .route("/jobs/{slug}/report", web::post().to(reports::create))
+        .route("/jobs/{slug}/report/sent", read().to(reports::sent))
         .route("/technologies", read().to(landing::technologies_index))
         .route("/technologies/{technology}", read().to(landing::technology))
         .route(

@@ -360,16 +360,16 @@ pub async fn check_daily_limits(
     })
     .await?;
     if by_email >= SUBMISSIONS_PER_EMAIL_PER_DAY {
-        return Err(WebError::RateLimited(
-            3600,
-            "This address has sent as many job ads as it can in a day.",
-        ));
+        return Err(WebError::RateLimited {
+            seconds: 3600,
+            message: "This address has sent as many job ads as it can in a day. Please try again in an hour.".to_owned(),
+        });
     }
     if by_client >= SUBMISSIONS_PER_CLIENT_PER_DAY {
-        return Err(WebError::RateLimited(
-            3600,
-            "Your network has sent as many job ads as it can in a day.",
-        ));
+        return Err(WebError::RateLimited {
+            seconds: 3600,
+            message: "Your network has sent as many job ads as it can in a day. Please try again in an hour.".to_owned(),
+        });
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use crate::catalog::live::LiveCatalog;
 use crate::db::DbPool;
+use crate::mail::notices::NoticeWorker;
 use crate::mail::worker::MailWorker;
 use crate::media::store::ImageStore;
 use crate::web::{board::SharedBoardCounts, page_cache::PageCache};
@@ -30,4 +31,6 @@ pub struct AppState {
     pub submit_min_fill: std::time::Duration,
     /// Views of job pages, counted in memory and written every few seconds.
     pub job_views: crate::web::job_views::ViewCounter,
+    /// Queues reminders before and notices after the end of employers' jobs, on a timer.
+    pub notices: Arc<NoticeWorker>,
 }

@@ -919,7 +919,9 @@ async fn an_employer_posts_a_job_on_a_phone_and_it_is_on_the_board_once_approved
     if scrolls_sideways(&browser).await {
         sideways.push("/post-a-job");
     }
-    browser.type_into("#company_name", "Nordlicht Logistics").await;
+    browser
+        .type_into("#company_name", "Nordlicht Logistics")
+        .await;
     browser.click(".post-form__new-company summary").await;
     browser.type_into("#company_city", "Hamburg").await;
     browser
@@ -971,7 +973,9 @@ async fn an_employer_posts_a_job_on_a_phone_and_it_is_on_the_board_once_approved
         .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
         .collect();
     browser.goto(&confirm).await;
-    browser.click_and_wait("main form button[type='submit']").await;
+    browser
+        .click_and_wait("main form button[type='submit']")
+        .await;
     assert!(
         browser.main_text().await.contains("your ad is in review"),
         "{}",
@@ -994,5 +998,30 @@ async fn an_employer_posts_a_job_on_a_phone_and_it_is_on_the_board_once_approved
             .any(|m| m.contains("Subject: Your job is live: Senior Rust Engineer")),
         "no approval mail"
     );
-    assert!(sideways.is_empty(), "scrolls sideways at 390 px: {sideways:?}");
+    assert!(
+        sideways.is_empty(),
+        "scrolls sideways at 390 px: {sideways:?}"
+    );
+}
+
+/// Signs `email` in (from the moderation queue) and approves the oldest submission.
+async fn approve_in_browser(browser: &Browser, base: &str, email: &str) {
+    browser.goto(&format!("{base}/admin/moderation")).await;
+    browser.wait_for_url(|u| u.contains("/admin/login")).await;
+    browser.type_into("#email", email).await;
+    browser
+        .type_into("#password", crate::helpers::EDITOR_PASSWORD)
+        .await;
+    browser
+        .click_and_wait("form.stack-form button[type='submit']")
+        .await;
+    browser
+        .wait_for_url(|u| u.ends_with("/admin/moderation"))
+        .await;
+    browser.click_and_wait(".moderation__title a").await;
+    let review = browser.main_text().await;
+    assert!(review.contains("Senior Rust Engineer"), "{review}");
+    browser
+        .click_and_wait("form[action$='/approve'] button[type='submit']")
+        .await;
 }

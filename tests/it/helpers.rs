@@ -190,6 +190,7 @@ pub struct TestApp {
     pub client: awc::Client,
     catalog: Arc<jobboard::catalog::live::LiveCatalog>,
     mail: Arc<jobboard::mail::worker::MailWorker>,
+    notices: Arc<jobboard::mail::notices::NoticeWorker>,
     /// Set when the test may have changed jobs; the next request first waits until the
     /// app's catalog has seen every change (see [`TestApp::sync`]).
     dirty: AtomicBool,
@@ -265,12 +266,14 @@ pub async fn spawn_app_with(
     let address = format!("http://127.0.0.1:{}", app.port());
     let catalog = app.catalog();
     let mail = app.mail_worker();
+    let notices = app.notice_worker();
     actix_web::rt::spawn(app.into_server());
     TestApp {
         address,
         db,
         catalog,
         mail,
+        notices,
         dirty: AtomicBool::new(true),
         sync_tokens: AtomicU64::new(0),
         client: awc::Client::builder()
@@ -285,6 +288,7 @@ impl Drop for TestApp {
     /// must not (see `LiveCatalog::stop`).
     fn drop(&mut self) {
         self.catalog.stop();
+        self.notices.stop();
         self.mail.stop();
     }
 }
@@ -601,11 +605,13 @@ pub struct AppInstance {
     pub address: String,
     catalog: Arc<jobboard::catalog::live::LiveCatalog>,
     mail: Arc<jobboard::mail::worker::MailWorker>,
+    notices: Arc<jobboard::mail::notices::NoticeWorker>,
 }
 
 impl Drop for AppInstance {
     fn drop(&mut self) {
         self.catalog.stop();
+        self.notices.stop();
         self.mail.stop();
     }
 }
@@ -639,11 +645,13 @@ pub async fn spawn_instance_with(app: &TestApp, extra: &[(&'static str, &str)]) 
     let address = format!("http://127.0.0.1:{}", instance.port());
     let catalog = instance.catalog();
     let mail = instance.mail_worker();
+    let notices = instance.notice_worker();
     actix_web::rt::spawn(instance.into_server());
     AppInstance {
         address,
         catalog,
         mail,
+        notices,
     }
 }
 

@@ -16,6 +16,7 @@ mod jobs;
 mod landing;
 mod logos;
 mod mail;
+mod moderation;
 mod other_pages;
 mod quality;
 mod robustness;

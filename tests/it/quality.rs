@@ -447,9 +447,10 @@ async fn public_pages_pass_axe_and_the_nu_html_checker() {
     for path in ["/jobs", job.as_str(), company.as_str()] {
         app.get(path).await.assert_contains("<img class=\"logo");
     }
+    let report = format!("{job}/report");
 
     // (label, path, status, an element the page must have)
-    let pages: [(&str, &str, u16, &str); 24] = [
+    let pages: [(&str, &str, u16, &str); 25] = [
         ("home", "/", 200, ".hero-search"),
         ("listing", "/jobs", 200, ".job-list"),
         (
@@ -482,6 +483,7 @@ async fn public_pages_pass_axe_and_the_nu_html_checker() {
         ("technology index", "/technologies", 200, ""),
         ("city index", "/cities", 200, ""),
         ("job", &job, 200, ""),
+        ("report a job", &report, 200, "textarea"),
         ("closed job", "/jobs/filled-rust-position", 200, ""),
         ("company", &company, 200, ""),
         ("companies index", "/companies", 200, ""),
@@ -863,6 +865,54 @@ async fn admin_pages_pass_axe_and_the_nu_html_checker() {
             )
             .await,
     );
+    // Moderation: a new job with the linter's findings and a duplicate hint, an edit of
+    // a live job with its diff, a report, and a decision form with an error.
+    let live = app.insert(JobBuilder::new("Platform Engineer").company("acme"));
+    let mut urgent = crate::moderation::posting(
+        "Platform Engineer URGENT!!!",
+        "Acme Software",
+        "hr@acme.example",
+    );
+    urgent.job.salary_min.clear();
+    urgent.job.salary_max.clear();
+    let (_, fresh_id) = crate::moderation::insert_pending(
+        &app,
+        &urgent,
+        chrono::Utc::now() - chrono::Duration::hours(2),
+        None,
+    );
+    let (_, edit_id) = crate::moderation::insert_pending(
+        &app,
+        &crate::moderation::posting(
+            "Staff Platform Engineer",
+            "Acme Software",
+            "hr@acme.example",
+        ),
+        chrono::Utc::now(),
+        Some(live),
+    );
+    execute(
+        &app,
+        &format!(
+            "INSERT INTO job_reports (job_id, reason, details) VALUES ({live}, 'scam', 'They ask for a fee.')"
+        ),
+    );
+    let fresh_review = format!("/admin/moderation/submissions/{fresh_id}");
+    let edit_review = format!("/admin/moderation/submissions/{edit_id}");
+    check.keep_admin(
+        "moderation queue",
+        200,
+        &boss.get("/admin/moderation").await,
+    );
+    check.keep_admin("review of a new job", 200, &boss.get(&fresh_review).await);
+    check.keep_admin("review of an edit", 200, &boss.get(&edit_review).await);
+    check.keep_admin(
+        "review with an error (422)",
+        422,
+        &boss
+            .submit(&format!("{edit_review}/changes"), &[("note", "")])
+            .await,
+    );
     let nu = check.start_nu();
 
     // The same pages in Chromium, for axe.
@@ -991,6 +1041,22 @@ async fn admin_pages_pass_axe_and_the_nu_html_checker() {
             "company form with an error (422)",
             ".error-summary",
         )
+        .await;
+    browser.goto(&format!("{base}/admin/moderation")).await;
+    check
+        .axe(&browser, "moderation queue", ".moderation__list")
+        .await;
+    browser.goto(&format!("{base}{fresh_review}")).await;
+    check
+        .axe(&browser, "review of a new job", ".moderation__findings")
+        .await;
+    browser.goto(&format!("{base}{edit_review}")).await;
+    check.axe(&browser, "review of an edit", "table.diff").await;
+    browser
+        .click_and_wait("form[action$='/changes'] button[type='submit']")
+        .await;
+    check
+        .axe(&browser, "review with an error (422)", ".error-summary")
         .await;
 
     check.finish(&browser, nu).await;

@@ -10,6 +10,7 @@ pub mod editors;
 pub mod images;
 pub mod jobs;
 pub mod mail;
+pub mod moderation;
 pub mod session;
 
 use actix_web::http::Method;
@@ -68,6 +69,13 @@ admin_routes! {
     GET  "/admin/audit" Admin => audit::index;
     GET  "/admin/mail" Admin => mail::index;
     POST "/admin/mail/{id}/retry" Admin => mail::retry;
+    GET  "/admin/moderation" Editor => moderation::queue;
+    GET  "/admin/moderation/submissions/{id}" Editor => moderation::review;
+    POST "/admin/moderation/submissions/{id}/approve" Editor => moderation::approve;
+    POST "/admin/moderation/submissions/{id}/reject" Editor => moderation::reject;
+    POST "/admin/moderation/submissions/{id}/changes" Editor => moderation::request_changes;
+    POST "/admin/moderation/reports/{id}/close-job" Editor => moderation::close_job;
+    POST "/admin/moderation/reports/{id}/dismiss" Editor => moderation::dismiss;
     GET  "/admin/articles" Editor => articles::index;
     // Before "/admin/articles/{id}": the gate finds a path's route by the first pattern
     // that matches it.
@@ -205,6 +213,14 @@ mod tests {
         assert_eq!(form_page("/admin/account/password"), "/admin/account");
         assert_eq!(form_page("/admin/editors"), "/admin/editors");
         assert_eq!(form_page("/admin/login"), "/admin");
+        assert_eq!(
+            form_page("/admin/moderation/reports/3/dismiss"),
+            "/admin/moderation"
+        );
+        assert_eq!(
+            form_page("/admin/moderation/submissions/3/approve"),
+            "/admin/moderation/submissions/3"
+        );
         assert_eq!(form_page("/jobs"), "/admin");
     }
 
