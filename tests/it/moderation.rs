@@ -227,6 +227,20 @@ async fn approving_publishes_the_job_at_once_and_mails_its_address_and_a_manage_
         .select(jobs::slug)
         .first(&mut app.db.connect())
         .unwrap();
+    // How long after the approval a visitor sees the job on /jobs (printed: the figure
+    // in the closing note); the catalog takes the change from PostgreSQL's notification.
+    let approved_at = Instant::now();
+    while !app.get("/jobs").await.body.contains("Platform Engineer") {
+        assert!(
+            approved_at.elapsed() < Duration::from_secs(10),
+            "the approved job is not on /jobs after 10 s"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+    }
+    eprintln!(
+        "approval to /jobs: {} ms",
+        approved_at.elapsed().as_millis()
+    );
     app.sync().await;
     assert!(
         within_a_second(&app, "/jobs", |b| b.contains("Platform Engineer")).await,
