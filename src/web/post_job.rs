@@ -311,7 +311,7 @@ pub fn preview_page(
                 location: content.location.clone(),
                 seniority: content.seniority,
                 employment_type: content.employment_type,
-                salary: content.salary.clone(),
+                salary: content.salary,
                 posted_at: now,
                 updated_at: now,
                 technologies: technologies
