@@ -113,6 +113,21 @@ pub fn load_open_after(
     rows.into_iter().map(open_job).collect()
 }
 
+/// Published jobs open at `now` that were posted after `after` and by `until`: the new
+/// jobs a digest run matches alerts against (a day's worth, not the whole board).
+pub fn load_open_posted_between(
+    conn: &mut PgConnection,
+    after: DateTime<Utc>,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> RepoResult<Vec<OpenJob>> {
+    let rows: Vec<CatalogRow> = open_rows(now)
+        .filter(jobs::posted_at.gt(after))
+        .filter(jobs::posted_at.le(until))
+        .load(conn)?;
+    rows.into_iter().map(open_job).collect()
+}
+
 /// Those of `ids` that are published and open at `now`.
 pub fn load_open_by_ids(
     conn: &mut PgConnection,
