@@ -411,7 +411,11 @@ pub fn change(
             alerts: 0,
             address_erased: false,
         };
-        let updated = match change {
+        let exists: i64 = mine.count().get_result(conn)?;
+        if exists == 0 {
+            return Err(RepoError::NotFound("alert"));
+        }
+        match change {
             Change::Delete => return delete_alerts(conn, subscriber_id, Some(alert_id)),
             Change::Pause => diesel::update(mine.filter(alerts::status.eq("active")))
                 .set(alerts::status.eq(AlertStatus::Paused.as_str()))
@@ -426,12 +430,6 @@ pub fn change(
                 .set(alerts::frequency.eq(frequency.as_str()))
                 .execute(conn)?,
         };
-        if updated == 0 {
-            let exists: i64 = mine.count().get_result(conn)?;
-            if exists == 0 {
-                return Err(RepoError::NotFound("alert"));
-            }
-        }
         Ok(unchanged)
     })
 }
