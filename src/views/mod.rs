@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod admin_mail;
+pub mod alerts;
 pub mod assets;
 mod layout;
 mod models;

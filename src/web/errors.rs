@@ -28,6 +28,12 @@ pub enum WebError {
     Unprocessable(String),
     /// Too many failed attempts: try again after this many seconds.
     Throttled(u64),
+    /// Too many requests of some kind (alert sign-ups): try again after `retry_after`
+    /// seconds; `message` says what the limit is.
+    RateLimited {
+        retry_after: u64,
+        message: String,
+    },
     /// The database cannot be reached; the site answers 503 until it can.
     Unavailable,
     Internal(anyhow::Error),
@@ -44,6 +50,7 @@ impl fmt::Display for WebError {
             Self::PayloadTooLarge(why) => write!(f, "payload too large: {why}"),
             Self::Unprocessable(why) => write!(f, "unprocessable: {why}"),
             Self::Throttled(seconds) => write!(f, "throttled for {seconds} s"),
+            Self::RateLimited { retry_after, .. } => write!(f, "rate limited for {retry_after} s"),
             Self::Unavailable => f.write_str("service unavailable"),
             Self::Internal(e) => write!(f, "internal error: {e:#}"),
         }
@@ -91,7 +98,7 @@ impl ResponseError for WebError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Throttled(_) | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -131,6 +138,7 @@ impl ResponseError for WebError {
                     if seconds.div_ceil(60) == 1 { "" } else { "s" }
                 ),
             ),
+            Self::RateLimited { message, .. } => ("Too many requests".to_owned(), message.clone()),
             Self::Unavailable => (
                 "Back in a moment".to_owned(),
                 "The job board is briefly unavailable. Please try again in a few seconds.".to_owned(),
@@ -161,7 +169,12 @@ impl ResponseError for WebError {
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
         }
-        if let Self::Throttled(seconds) = self {
+        if let Self::Throttled(seconds)
+        | Self::RateLimited {
+            retry_after: seconds,
+            ..
+        } = self
+        {
             response.insert_header((header::RETRY_AFTER, seconds.max(&1).to_string()));
         }
         response.body(body)
