@@ -1,5 +1,6 @@
 //! Builds the HTTP server: shared state, middleware and the route table.
 
+use crate::alerts::{DigestTimer, digest::DigestConfig};
 use crate::catalog::live::LiveCatalog;
 use crate::config::Settings;
 use crate::db;
@@ -41,6 +42,15 @@ impl Application {
             settings.db_acquire_timeout,
         );
         let mail_transport = transport::from_settings(settings)?;
+        let digests = DigestTimer::start(
+            settings.database_url.expose().to_owned(),
+            DigestConfig {
+                base_url: base_url.clone(),
+                secret_key: settings.secret_key.expose().to_owned(),
+            },
+            settings.alert_digest_hour,
+            settings.alert_digest_check,
+        );
         let state = actix_web::web::Data::new(AppState {
             pool,
             base_url: base_url.clone(),
@@ -54,6 +64,8 @@ impl Application {
                 mail_transport,
                 settings.mail_from.clone(),
             ),
+            alert_key: settings.secret_key.clone(),
+            digests,
         });
         let shared_state = state.clone();
         let server = HttpServer::new(move || {
@@ -100,6 +112,12 @@ impl Application {
     /// server (see [`MailWorker::stop`]).
     pub fn mail_worker(&self) -> Arc<MailWorker> {
         self.state.mail.clone()
+    }
+
+    /// The timer running this server's alert digests; stop it after the server (see
+    /// [`DigestTimer::stop`]).
+    pub fn digest_timer(&self) -> Arc<DigestTimer> {
+        self.state.digests.clone()
     }
 
     pub fn port(&self) -> u16 {

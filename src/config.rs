@@ -95,6 +95,11 @@ pub struct Settings {
     pub mail_from: String,
     /// Where messages are written when there is no SMTP server.
     pub mail_dir: PathBuf,
+    /// The local hour (Europe/Berlin, 0–23) at which alert digests go out: daily ones
+    /// every day, weekly ones on Mondays.
+    pub alert_digest_hour: u32,
+    /// How often the digest timer looks whether digests are due (and tidies up).
+    pub alert_digest_check: Duration,
 }
 
 /// A variable had a value the program cannot use.
@@ -226,6 +231,31 @@ impl Settings {
             });
         }
 
+        let alert_digest_hour = match var("ALERT_DIGEST_HOUR") {
+            None => 7,
+            Some(raw) => match raw.trim().parse::<u32>() {
+                Ok(hour) if hour <= 23 => hour,
+                _ => {
+                    return Err(ConfigError {
+                        variable: "ALERT_DIGEST_HOUR",
+                        message: format!("'{raw}' is not an hour from 0 to 23"),
+                    });
+                }
+            },
+        };
+        let alert_digest_check = match var("ALERT_DIGEST_CHECK_SECONDS") {
+            None => Duration::from_secs(60),
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(seconds) if (1..=3600).contains(&seconds) => Duration::from_secs(seconds),
+                _ => {
+                    return Err(ConfigError {
+                        variable: "ALERT_DIGEST_CHECK_SECONDS",
+                        message: format!("'{raw}' is not a number of seconds from 1 to 3600"),
+                    });
+                }
+            },
+        };
+
         Ok(Self {
             app_env,
             database_url: Secret::new(database_url),
@@ -242,6 +272,8 @@ impl Settings {
             smtp,
             mail_from: mail_from.trim().to_owned(),
             mail_dir: var("MAIL_DIR").map_or_else(|| PathBuf::from("mail"), PathBuf::from),
+            alert_digest_hour,
+            alert_digest_check,
         })
     }
 }

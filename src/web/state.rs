@@ -24,4 +24,9 @@ pub struct AppState {
     /// Sends the mail outbox in the background; handlers only queue messages
     /// (`repo::outbox::enqueue`), which wakes it.
     pub mail: Arc<MailWorker>,
+    /// The key the manage and unsubscribe links of e-mail alerts are derived with
+    /// (`SECRET_KEY`).
+    pub alert_key: crate::config::Secret,
+    /// Runs the alert digests on schedule; handlers never touch it.
+    pub digests: Arc<crate::alerts::DigestTimer>,
 }
