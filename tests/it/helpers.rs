@@ -190,6 +190,7 @@ pub struct TestApp {
     pub client: awc::Client,
     catalog: Arc<jobboard::catalog::live::LiveCatalog>,
     mail: Arc<jobboard::mail::worker::MailWorker>,
+    digests: Arc<jobboard::alerts::DigestTimer>,
     /// Set when the test may have changed jobs; the next request first waits until the
     /// app's catalog has seen every change (see [`TestApp::sync`]).
     dirty: AtomicBool,
@@ -263,12 +264,14 @@ pub async fn spawn_app_with(
     let address = format!("http://127.0.0.1:{}", app.port());
     let catalog = app.catalog();
     let mail = app.mail_worker();
+    let digests = app.digest_timer();
     actix_web::rt::spawn(app.into_server());
     TestApp {
         address,
         db,
         catalog,
         mail,
+        digests,
         dirty: AtomicBool::new(true),
         sync_tokens: AtomicU64::new(0),
         client: awc::Client::builder()
@@ -283,6 +286,7 @@ impl Drop for TestApp {
     /// must not (see `LiveCatalog::stop`).
     fn drop(&mut self) {
         self.catalog.stop();
+        self.digests.stop();
         self.mail.stop();
     }
 }
@@ -599,11 +603,13 @@ pub struct AppInstance {
     pub address: String,
     catalog: Arc<jobboard::catalog::live::LiveCatalog>,
     mail: Arc<jobboard::mail::worker::MailWorker>,
+    digests: Arc<jobboard::alerts::DigestTimer>,
 }
 
 impl Drop for AppInstance {
     fn drop(&mut self) {
         self.catalog.stop();
+        self.digests.stop();
         self.mail.stop();
     }
 }
@@ -636,11 +642,13 @@ pub async fn spawn_instance_with(app: &TestApp, extra: &[(&'static str, &str)]) 
     let address = format!("http://127.0.0.1:{}", instance.port());
     let catalog = instance.catalog();
     let mail = instance.mail_worker();
+    let digests = instance.digest_timer();
     actix_web::rt::spawn(instance.into_server());
     AppInstance {
         address,
         catalog,
         mail,
+        digests,
     }
 }
 
