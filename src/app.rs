@@ -47,6 +47,7 @@ impl Application {
             DigestConfig {
                 base_url: base_url.clone(),
                 secret_key: settings.secret_key.expose().to_owned(),
+                replay_from: None,
             },
             settings.alert_digest_hour,
             settings.alert_digest_check,

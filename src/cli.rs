@@ -53,8 +53,12 @@ struct CreateEditorArgs {
 #[derive(Debug, Args)]
 struct DigestArgs {
     /// Only the digests due by the schedule, not every active alert.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "replay_days")]
     scheduled: bool,
+    /// List the jobs of the last N days even if an earlier digest had them (to see a
+    /// digest right after confirming an alert).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=8))]
+    replay_days: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +244,9 @@ fn digest(settings: &Settings, args: &DigestArgs) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| format!("http://{}", settings.bind)),
         secret_key: settings.secret_key.expose().to_owned(),
+        replay_from: args
+            .replay_days
+            .map(|days| now - chrono::Duration::days(i64::from(days))),
     };
     let report = digest::run(&mut conn, &config, slots, now, &|| false)?;
     println!(

@@ -44,6 +44,9 @@ pub struct DigestConfig {
     pub base_url: String,
     /// `SECRET_KEY`: the manage and unsubscribe links are derived with it.
     pub secret_key: String,
+    /// For trying alerts out (`jobboard digest --replay-days N`): list the jobs posted
+    /// since this time even when an earlier digest had them. `None` in the server.
+    pub replay_from: Option<DateTime<Utc>>,
 }
 
 /// What a run did.
@@ -79,6 +82,7 @@ pub fn run(
         let Some(oldest) = store::oldest_due(conn, frequency, slot)? else {
             continue;
         };
+        let oldest = config.replay_from.map_or(oldest, |from| oldest.min(from));
         let since = oldest.max(now - LONGEST_LOOK_BACK);
         let jobs = repo::catalog::load_open_posted_between(conn, since, now, now)?;
         report.new_jobs = report.new_jobs.max(jobs.len());
@@ -217,7 +221,10 @@ impl Matcher {
         let mut found: Vec<(DueAlert, usize, Vec<i64>)> = Vec::with_capacity(due.len());
         for alert in due {
             let matching = self.matching(conn, &alert.search_query)?;
-            let since = alert.since.timestamp_micros();
+            let since = config
+                .replay_from
+                .map_or(alert.since, |from| alert.since.min(from))
+                .timestamp_micros();
             let total = matching.partition_point(|(_, posted)| *posted > since);
             let listed = matching[..total.min(DIGEST_MAX_JOBS)]
                 .iter()

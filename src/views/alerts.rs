@@ -295,16 +295,17 @@ impl DigestMail {
         links: DigestLinks,
     ) -> Self {
         let listed = jobs.len().min(DIGEST_MAX_JOBS);
-        let period = match frequency {
-            Frequency::Daily => "since yesterday's e-mail",
-            Frequency::Weekly => "since last week's e-mail",
+        let kind = match frequency {
+            Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
         };
         Self {
             subject: digest_subject(label, total),
             intro: format!(
-                "{} new {} {period} match your alert “{label}”.",
+                "{} new {} {} your {kind} alert “{label}”.",
                 crate::domain::salary::group_thousands(u32::try_from(total).unwrap_or(u32::MAX)),
-                if total == 1 { "job" } else { "jobs" }
+                if total == 1 { "job" } else { "jobs" },
+                if total == 1 { "matches" } else { "match" },
             ),
             label: label.to_owned(),
             jobs: jobs
@@ -389,6 +390,9 @@ mod tests {
             html.contains("href=\"https://jobs.example/technologies/rust\""),
             "{html}"
         );
-        assert!(mail.intro.contains("since last week"));
+        assert_eq!(
+            mail.intro,
+            "45 new jobs match your weekly alert “Rust jobs”."
+        );
     }
 }

@@ -125,6 +125,7 @@ fn config(app: &TestApp) -> DigestConfig {
     DigestConfig {
         base_url: app.address.clone(),
         secret_key: app_key(),
+        replay_from: None,
     }
 }
 
@@ -468,7 +469,7 @@ async fn weekly_alerts_wait_for_monday_and_daily_ones_come_every_day() {
         .collect();
     assert_eq!(weekly.len(), 1);
     assert!(weekly[0].text_body.contains("Go developer"));
-    assert!(weekly[0].text_body.contains("since last week"));
+    assert!(weekly[0].text_body.contains("your weekly alert"));
     // And not again that week.
     let later = next_monday + Duration::hours(30);
     run_digests(&app, DueSlots::scheduled(later, HOUR), later);
