@@ -527,7 +527,7 @@ pub fn digest_batch(
                     a.unsubscribe_salt, s.manage_salt \
              FROM alerts a JOIN alert_subscribers s ON s.id = a.subscriber_id \
              WHERE a.status = 'active' AND a.frequency = $1 AND a.last_digest_at < $2 \
-             ORDER BY a.search_query, a.id \
+             ORDER BY a.last_digest_at, a.id \
              LIMIT $3 \
              FOR UPDATE OF a SKIP LOCKED",
         )
