@@ -505,6 +505,26 @@ mod tests {
     }
 
     #[test]
+    fn the_alert_digest_hour_is_seven_unless_set_to_an_hour() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.alert_digest_hour, 7);
+        assert_eq!(s.alert_digest_check, Duration::from_secs(60));
+        let s = settings(&[
+            ("ALERT_DIGEST_HOUR", "0"),
+            ("ALERT_DIGEST_CHECK_SECONDS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(s.alert_digest_hour, 0);
+        assert_eq!(s.alert_digest_check, Duration::from_secs(5));
+        for bad in ["24", "-1", "seven"] {
+            let err = settings(&[("ALERT_DIGEST_HOUR", bad)]).unwrap_err();
+            assert_eq!(err.variable, "ALERT_DIGEST_HOUR");
+        }
+        let err = settings(&[("ALERT_DIGEST_CHECK_SECONDS", "0")]).unwrap_err();
+        assert_eq!(err.variable, "ALERT_DIGEST_CHECK_SECONDS");
+    }
+
+    #[test]
     fn mail_from_must_be_a_sender() {
         let s = settings(&[("MAIL_FROM", "Jobs <jobs@example.org>")]).unwrap();
         assert_eq!(s.mail_from, "Jobs <jobs@example.org>");
