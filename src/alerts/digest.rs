@@ -34,6 +34,8 @@ const BATCH: i64 = 500;
 /// Matched job ids kept for searches seen before in this run; past it the cache starts
 /// afresh (memory stays bounded however many distinct searches there are).
 const CACHED_IDS: usize = 2_000_000;
+/// Distinct search words whose matches are kept.
+const CACHED_WORDS: usize = 1_000;
 /// Job cards kept for the messages; past it the cards start afresh.
 const CACHED_CARDS: usize = 20_000;
 
@@ -86,7 +88,7 @@ pub fn run(
         let since = oldest.max(now - LONGEST_LOOK_BACK);
         let jobs = repo::catalog::load_open_posted_between(conn, since, now, now)?;
         report.new_jobs = report.new_jobs.max(jobs.len());
-        let mut matcher = Matcher::new(jobs, now);
+        let mut matcher = Matcher::new(jobs, since, now);
         while !stop() {
             let (claimed, mails) =
                 store::digest_batch(conn, frequency, slot, now, BATCH, |conn, due| {
@@ -108,8 +110,12 @@ pub fn run(
 struct Matcher {
     catalog: Catalog,
     posted: HashMap<i64, DateTime<Utc>>,
-    ids: Vec<i64>,
+    /// The new jobs are those posted after this and by `now`.
+    since: DateTime<Utc>,
     now: DateTime<Utc>,
+    /// Catalog positions of the new jobs matching each distinct search words, newest
+    /// first (words recur across searches: "backend", "backend" in Berlin).
+    words: HashMap<String, Arc<Vec<u32>>>,
     /// Matching (id, posted in µs) per normal search query, newest first.
     cache: HashMap<String, Arc<Vec<(i64, i64)>>>,
     /// Job cards loaded so far (the newest matches of many searches are the same jobs).
@@ -120,14 +126,18 @@ struct Matcher {
 }
 
 impl Matcher {
-    fn new(jobs: Vec<crate::domain::open_job::OpenJob>, now: DateTime<Utc>) -> Self {
+    fn new(
+        jobs: Vec<crate::domain::open_job::OpenJob>,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
         let posted = jobs.iter().map(|j| (j.id, j.posted_at)).collect();
-        let ids = jobs.iter().map(|j| j.id).collect();
         Self {
             catalog: Catalog::build(jobs),
             posted,
-            ids,
+            since,
             now,
+            words: HashMap::new(),
             cache: HashMap::new(),
             cards: HashMap::new(),
             cached_ids: 0,
@@ -190,17 +200,26 @@ impl Matcher {
             None => None,
         };
         let text = match &filter.query {
-            Some(words) => {
-                let matches = repo::catalog::text_matches(conn, words, Some(&self.ids))
-                    .map_err(RepoError::from)?;
-                Some(self.catalog.order_text(&matches, Sort::Newest))
-            }
+            Some(words) => Some(match self.words.get(words) {
+                Some(order) => order.clone(),
+                None => {
+                    let matches = repo::catalog::text_matches_posted_between(
+                        conn, words, self.since, self.now,
+                    )?;
+                    let order = Arc::new(self.catalog.order_text(&matches, Sort::Newest));
+                    if self.words.len() >= CACHED_WORDS {
+                        self.words.clear();
+                    }
+                    self.words.insert(words.clone(), order.clone());
+                    order
+                }
+            }),
             None => None,
         };
         let query = CatalogQuery {
             filter,
             company_id,
-            text: text.as_deref(),
+            text: text.as_deref().map(Vec::as_slice),
             sort: Sort::Newest,
             offset: 0,
             limit: self.catalog.len(),

@@ -166,6 +166,36 @@ pub fn text_matches(
     Ok(select.load::<(i64, f32)>(conn)?.into_iter().collect())
 }
 
+/// Published jobs posted after `after` and by `until` whose search document matches
+/// `query`, with their rank: the text matches among a digest run's new jobs. The
+/// posting-time index narrows the rows first, so common words cost no more than rare
+/// ones.
+pub fn text_matches_posted_between(
+    conn: &mut PgConnection,
+    query: &str,
+    after: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> RepoResult<TextMatches> {
+    let matching =
+        sql::<Bool>("jobs.search_document @@ websearch_to_tsquery('simple', jobboard_search_text(")
+            .bind::<Text, _>(query.to_owned())
+            .sql("))");
+    let rank = sql::<Float>(
+        "ts_rank(jobs.search_document, websearch_to_tsquery('simple', jobboard_search_text(",
+    )
+    .bind::<Text, _>(query.to_owned())
+    .sql(")))");
+    Ok(jobs::table
+        .filter(jobs::status.eq(JobStatus::Published.as_str()))
+        .filter(jobs::posted_at.gt(after))
+        .filter(jobs::posted_at.le(until))
+        .filter(matching)
+        .select((jobs::id, rank))
+        .load::<(i64, f32)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Every technology's name by slug.
 pub fn technology_names(conn: &mut PgConnection) -> RepoResult<HashMap<String, String>> {
     Ok(technologies::table

@@ -76,6 +76,8 @@ fn anonymous(app: &TestApp) -> AdminClient {
 }
 
 async fn sign_up(app: &TestApp, search: &str, email: &str, frequency: &str) -> Page {
+    // The landing page a search has depends on the open jobs the catalog knows.
+    app.sync().await;
     anonymous(app)
         .post_with(
             "/alerts",
