@@ -385,7 +385,7 @@ mod tests {
         assert_eq!(mail.subject, "45 new jobs for “Rust jobs”");
         assert_eq!(mail.more.as_deref(), Some("and 45 more jobs"));
         let html = mail.html().unwrap();
-        assert!(html.contains("and 45 more jobs"), "{html}");
+        assert!(html.contains("And 45 more jobs"), "{html}");
         assert!(
             html.contains("href=\"https://jobs.example/technologies/rust\""),
             "{html}"
