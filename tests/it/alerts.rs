@@ -779,3 +779,39 @@ async fn the_confirmation_and_a_digest_arrive_over_smtp_with_both_parts_and_one_
     );
     assert!(digest.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
 }
+
+#[actix_web::test]
+async fn an_admin_can_send_the_digests_now_from_the_mail_page() {
+    let app = app_with_jobs().await;
+    confirmed(&app, "technology=rust", "anna@example.org", "daily").await;
+    new_job(&app, "Fresh Rust developer", &["rust"]);
+    let (admin, _) = app
+        .signed_in("boss@example.org", jobboard::domain::editor::Role::Admin)
+        .await;
+    let page = admin.get("/admin/mail").await;
+    page.assert_contains("Send alert digests now");
+
+    let response = admin.submit("/admin/mail/alert-digests", &[]).await;
+    response.assert_redirect("/admin/mail");
+    admin
+        .get("/admin/mail")
+        .await
+        .assert_contains("1 active alert looked at, 1 e-mail queued.");
+    let digest = outbox(&app).pop().unwrap();
+    assert_eq!(
+        digest.subject,
+        "1 new job for “Rust developer jobs in Germany”"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM audit_log WHERE action = 'alerts.digests_run'"
+        ),
+        1
+    );
+    // Without the admin's session: no digests.
+    let anonymous = anonymous(&app)
+        .post_with("/admin/mail/alert-digests", &[], &[])
+        .await;
+    assert_ne!(anonymous.status, 303);
+}

@@ -68,6 +68,7 @@ admin_routes! {
     GET  "/admin/audit" Admin => audit::index;
     GET  "/admin/mail" Admin => mail::index;
     POST "/admin/mail/{id}/retry" Admin => mail::retry;
+    POST "/admin/mail/alert-digests" Admin => mail::run_alert_digests;
     GET  "/admin/articles" Editor => articles::index;
     // Before "/admin/articles/{id}": the gate finds a path's route by the first pattern
     // that matches it.
