@@ -206,13 +206,21 @@ pub fn next_slot(now: DateTime<Utc>, hour: u32, frequency: Frequency) -> DateTim
     }
 }
 
+/// A search's name as a subject line carries it: one line, at most 150 characters (a
+/// search with many filters has a long name), cut with an ellipsis.
+pub fn subject_label(label: &str) -> String {
+    let line: String = label.chars().filter(|c| !c.is_control()).collect();
+    if line.chars().count() <= 150 {
+        return line;
+    }
+    let mut cut: String = line.chars().take(149).collect();
+    cut.push('…');
+    cut
+}
+
 /// "3 new jobs for Rust jobs in Berlin": the subject of a digest.
 pub fn digest_subject(label: &str, count: usize) -> String {
-    let label: String = label
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(150)
-        .collect();
+    let label = subject_label(label);
     match count {
         1 => format!("1 new job for “{label}”"),
         n => format!(
@@ -405,6 +413,9 @@ mod tests {
             "1,234 new jobs for “Remote jobs”"
         );
         assert!(!digest_subject("a\nb", 2).contains('\n'));
+        let long = "Rust or Go ".repeat(40);
+        assert_eq!(subject_label(&long).chars().count(), 150);
+        assert!(subject_label(&long).ends_with('…'));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::Layout;
 use crate::domain::alert::{
     Alert, AlertStatus, CONFIRM_WITHIN, DIGEST_MAX_JOBS, Frequency, digest_subject, more_line,
+    subject_label,
 };
 use crate::domain::dates;
 use crate::domain::job::JobSummary;
@@ -205,7 +206,7 @@ pub struct ConfirmMail {
 
 impl ConfirmMail {
     pub fn subject(&self) -> String {
-        format!("Confirm your job alert: {}", self.label)
+        format!("Confirm your job alert: {}", subject_label(&self.label))
     }
 }
 
@@ -219,7 +220,10 @@ pub struct AlertExistsMail {
 
 impl AlertExistsMail {
     pub fn subject(&self) -> String {
-        format!("You already have this job alert: {}", self.label)
+        format!(
+            "You already have this job alert: {}",
+            subject_label(&self.label)
+        )
     }
 }
 

@@ -815,3 +815,18 @@ async fn an_admin_can_send_the_digests_now_from_the_mail_page() {
         .await;
     assert_ne!(anonymous.status, 303);
 }
+
+#[actix_web::test]
+async fn a_search_with_a_long_name_still_gets_its_confirmation() {
+    let app = app_with_jobs().await;
+    let words = "distributed ".repeat(16);
+    let search = format!(
+        "q={}&technology=go&technology=rust&city=Berlin&city=Hamburg&seniority=senior",
+        words.trim().replace(' ', "+")
+    );
+    let page = sign_up(&app, &search, "anna@example.org", "daily").await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let mail = outbox(&app).pop().unwrap();
+    assert!(mail.subject.chars().count() <= 180, "{}", mail.subject);
+    assert!(mail.subject.ends_with('…'), "{}", mail.subject);
+}
