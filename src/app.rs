@@ -1,5 +1,6 @@
 //! Builds the HTTP server: shared state, middleware and the route table.
 
+use crate::alerts::{DigestTimer, digest::DigestConfig};
 use crate::catalog::live::LiveCatalog;
 use crate::config::Settings;
 use crate::db;
@@ -46,6 +47,16 @@ impl Application {
             settings.job_notice_interval,
             web::employer_links::end_notice_mail(base_url.clone()),
         );
+        let digests = DigestTimer::start(
+            settings.database_url.expose().to_owned(),
+            DigestConfig {
+                base_url: base_url.clone(),
+                secret_key: settings.secret_key.expose().to_owned(),
+                replay_from: None,
+            },
+            settings.alert_digest_hour,
+            settings.alert_digest_check,
+        );
         let state = actix_web::web::Data::new(AppState {
             pool,
             base_url: base_url.clone(),
@@ -63,6 +74,8 @@ impl Application {
             submit_min_fill: settings.submit_min_fill,
             job_views: web::job_views::ViewCounter::default(),
             notices,
+            alert_key: settings.secret_key.clone(),
+            digests,
         });
         let shared_state = state.clone();
         let server = HttpServer::new(move || {
@@ -116,6 +129,12 @@ impl Application {
     /// the server, with the mail worker (see [`NoticeWorker::stop`]).
     pub fn notice_worker(&self) -> Arc<NoticeWorker> {
         self.state.notices.clone()
+    }
+
+    /// The timer running this server's alert digests; stop it after the server (see
+    /// [`DigestTimer::stop`]).
+    pub fn digest_timer(&self) -> Arc<DigestTimer> {
+        self.state.digests.clone()
     }
 
     pub fn port(&self) -> u16 {

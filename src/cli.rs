@@ -28,6 +28,10 @@ enum Command {
     Migrate,
     /// Load content into the database.
     Seed(SeedArgs),
+    /// Send the e-mail alert digests now: every confirmed, active alert gets the jobs
+    /// posted since its last digest (for trying alerts out). With --scheduled, only
+    /// the digests due by the schedule (ALERT_DIGEST_HOUR), as the server's timer does.
+    Digest(DigestArgs),
     /// Create an editor account (the first admin, say). The password comes from
     /// EDITOR_PASSWORD when it is set, otherwise it is asked for twice without echo.
     CreateEditor(CreateEditorArgs),
@@ -47,6 +51,17 @@ struct CreateEditorArgs {
 }
 
 #[derive(Debug, Args)]
+struct DigestArgs {
+    /// Only the digests due by the schedule, not every active alert.
+    #[arg(long, conflicts_with = "replay_days")]
+    scheduled: bool,
+    /// List the jobs of the last N days even if an earlier digest had them (to see a
+    /// digest right after confirming an alert).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=8))]
+    replay_days: Option<u16>,
+}
+
+#[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 struct SeedArgs {
     /// The demo companies, jobs and articles. Running it again adds nothing.
@@ -55,6 +70,10 @@ struct SeedArgs {
     /// N synthetic jobs for benchmarks, appended with COPY.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     jobs: Option<u64>,
+    /// N synthetic confirmed e-mail alerts (one address each, about a thousand
+    /// distinct searches) whose last digest was a day ago, for the digest benchmark.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    alerts: Option<u64>,
 }
 
 /// Parses the command line and runs the command. Wrong arguments exit with clap's
@@ -73,7 +92,12 @@ pub fn run() -> ExitCode {
         Command::Serve => serve(&settings),
         Command::Migrate => prepare_database(&settings).map(|_| ()),
         Command::Seed(args) if args.demo => seed_demo(&settings),
+        Command::Seed(SeedArgs {
+            alerts: Some(count),
+            ..
+        }) => seed_alerts(&settings, count),
         Command::Seed(args) => seed_bulk(&settings, args.jobs.unwrap_or_default()),
+        Command::Digest(args) => digest(&settings, &args),
         Command::CreateEditor(args) => create_editor(&settings, &args),
     };
     match result {
@@ -193,6 +217,49 @@ fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn seed_alerts(settings: &Settings, count: u64) -> anyhow::Result<()> {
+    let mut conn = prepare_database(settings)?;
+    let since = Utc::now() - chrono::Duration::days(1);
+    let added = seed::load_alerts(&mut conn, count, since).context("adding synthetic alerts")?;
+    tracing::info!(alerts = added, "added {added} confirmed alerts");
+    Ok(())
+}
+
+/// Runs the alert digests once, here and now; the messages go out through the outbox
+/// (a running server sends them, or the next one started).
+fn digest(settings: &Settings, args: &DigestArgs) -> anyhow::Result<()> {
+    use crate::alerts::digest::{self, DigestConfig};
+    use crate::domain::alert::DueSlots;
+
+    let mut conn = prepare_database(settings)?;
+    let now = Utc::now();
+    let slots = if args.scheduled {
+        DueSlots::scheduled(now, settings.alert_digest_hour)
+    } else {
+        DueSlots::now(now)
+    };
+    let config = DigestConfig {
+        base_url: settings
+            .site_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", settings.bind)),
+        secret_key: settings.secret_key.expose().to_owned(),
+        replay_from: args
+            .replay_days
+            .map(|days| now - chrono::Duration::days(i64::from(days))),
+    };
+    let report = digest::run(&mut conn, &config, slots, now, &|| false)?;
+    println!(
+        "Digests: {} alerts, {} e-mails queued, {} new jobs, {} distinct searches, {:.1} s",
+        report.alerts,
+        report.mails,
+        report.new_jobs,
+        report.searches,
+        report.elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
 fn serve(settings: &Settings) -> anyhow::Result<()> {
     if settings.uses_dev_secret {
         tracing::warn!(
@@ -216,11 +283,13 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
         let catalog = app.catalog();
         let mail = app.mail_worker();
         let notices = app.notice_worker();
+        let digests = app.digest_timer();
         tracing::info!(url = %app.base_url(), "jobboard is listening on {}", app.base_url());
         let served = app.into_server().await.context("server failed");
         catalog.stop();
         notices.stop();
-        // After the server (and the timer): a request that queued mail just before the end has
+        digests.stop();
+        // After the server (and the timers): a request that queued mail just before the end has
         // committed, and whatever the worker has not sent stays queued for next time.
         mail.stop();
         served?;

@@ -103,6 +103,11 @@ pub struct Settings {
     /// How often the timer looks for employers due a reminder or an "ended" notice
     /// about their job (`JOB_NOTICE_INTERVAL`, seconds).
     pub job_notice_interval: Duration,
+    /// The local hour (Europe/Berlin, 0–23) at which alert digests go out: daily ones
+    /// every day, weekly ones on Mondays.
+    pub alert_digest_hour: u32,
+    /// How often the digest timer looks whether digests are due (and tidies up).
+    pub alert_digest_check: Duration,
 }
 
 /// A variable had a value the program cannot use.
@@ -246,6 +251,18 @@ impl Settings {
                 }
             },
         };
+        let alert_digest_hour = match var("ALERT_DIGEST_HOUR") {
+            None => 7,
+            Some(raw) => match raw.trim().parse::<u32>() {
+                Ok(hour) if hour <= 23 => hour,
+                _ => {
+                    return Err(ConfigError {
+                        variable: "ALERT_DIGEST_HOUR",
+                        message: format!("'{raw}' is not an hour from 0 to 23"),
+                    });
+                }
+            },
+        };
         let job_notice_interval = match var("JOB_NOTICE_INTERVAL") {
             None => Duration::from_secs(DEFAULT_JOB_NOTICE_INTERVAL_SECONDS),
             Some(raw) => match raw.trim().parse::<u64>() {
@@ -256,6 +273,18 @@ impl Settings {
                         message: format!(
                             "'{raw}' is not a whole number of seconds from 1 to 86400"
                         ),
+                    });
+                }
+            },
+        };
+        let alert_digest_check = match var("ALERT_DIGEST_CHECK_SECONDS") {
+            None => Duration::from_secs(60),
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(seconds) if (1..=3600).contains(&seconds) => Duration::from_secs(seconds),
+                _ => {
+                    return Err(ConfigError {
+                        variable: "ALERT_DIGEST_CHECK_SECONDS",
+                        message: format!("'{raw}' is not a number of seconds from 1 to 3600"),
                     });
                 }
             },
@@ -279,6 +308,8 @@ impl Settings {
             mail_dir: var("MAIL_DIR").map_or_else(|| PathBuf::from("mail"), PathBuf::from),
             submit_min_fill,
             job_notice_interval,
+            alert_digest_hour,
+            alert_digest_check,
         })
     }
 }
@@ -536,6 +567,26 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn the_alert_digest_hour_is_seven_unless_set_to_an_hour() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.alert_digest_hour, 7);
+        assert_eq!(s.alert_digest_check, Duration::from_secs(60));
+        let s = settings(&[
+            ("ALERT_DIGEST_HOUR", "0"),
+            ("ALERT_DIGEST_CHECK_SECONDS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(s.alert_digest_hour, 0);
+        assert_eq!(s.alert_digest_check, Duration::from_secs(5));
+        for bad in ["24", "-1", "seven"] {
+            let err = settings(&[("ALERT_DIGEST_HOUR", bad)]).unwrap_err();
+            assert_eq!(err.variable, "ALERT_DIGEST_HOUR");
+        }
+        let err = settings(&[("ALERT_DIGEST_CHECK_SECONDS", "0")]).unwrap_err();
+        assert_eq!(err.variable, "ALERT_DIGEST_CHECK_SECONDS");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! jobboard: a server-rendered job board for software developers in Germany.
 
+pub mod alerts;
 pub mod app;
 pub mod catalog;
 pub mod cli;

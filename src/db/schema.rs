@@ -7,6 +7,45 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    alert_signups (id) {
+        id -> Int8,
+        client_addr -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    alert_subscribers (id) {
+        id -> Int8,
+        email -> Text,
+        manage_salt -> Bytea,
+        manage_token_hash -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> Int8,
+        subscriber_id -> Int8,
+        search_query -> Text,
+        search_path -> Text,
+        label -> Text,
+        frequency -> Text,
+        status -> Text,
+        confirm_token_hash -> Bytea,
+        confirm_expires_at -> Timestamptz,
+        confirmed_at -> Nullable<Timestamptz>,
+        unsubscribe_salt -> Bytea,
+        unsubscribe_token_hash -> Bytea,
+        last_digest_at -> Nullable<Timestamptz>,
+        last_sent_at -> Nullable<Timestamptz>,
+        last_sent_jobs -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     articles (id) {
         id -> Int8,
         slug -> Text,
@@ -265,6 +304,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(alerts -> alert_subscribers (subscriber_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> editors (editor_id));
 diesel::joinable!(articles -> images (cover_image_id));
@@ -279,6 +319,9 @@ diesel::joinable!(job_submissions -> employer_listings (listing_id));
 diesel::joinable!(jobs -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    alert_signups,
+    alert_subscribers,
+    alerts,
     article_revisions,
     articles,
     audit_log,

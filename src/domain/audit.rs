@@ -22,6 +22,7 @@ pub enum AuditAction {
     ArticleRestored,
     ImageUploaded,
     MailRetried,
+    AlertDigestsRun,
     JobCreated,
     JobUpdated,
     JobClosed,
@@ -42,7 +43,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 37] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInThrottled,
@@ -62,6 +63,7 @@ impl AuditAction {
         Self::ArticleRestored,
         Self::ImageUploaded,
         Self::MailRetried,
+        Self::AlertDigestsRun,
         Self::JobCreated,
         Self::JobUpdated,
         Self::JobClosed,
@@ -102,6 +104,7 @@ impl AuditAction {
             Self::ArticleRestored => "article.restored",
             Self::ImageUploaded => "image.uploaded",
             Self::MailRetried => "mail.retried",
+            Self::AlertDigestsRun => "alerts.digests_run",
             Self::JobCreated => "job.created",
             Self::JobUpdated => "job.updated",
             Self::JobClosed => "job.closed",
@@ -148,6 +151,7 @@ impl AuditAction {
             Self::ArticleRestored => "Revision restored",
             Self::ImageUploaded => "Image uploaded",
             Self::MailRetried => "Mail queued again",
+            Self::AlertDigestsRun => "Alert digests sent now",
             Self::JobCreated => "Job created",
             Self::JobUpdated => "Job saved",
             Self::JobClosed => "Job closed",

@@ -1,6 +1,7 @@
 //! Pure types and rules of the job board. Nothing in here knows about HTTP, Diesel or I/O,
 //! so every rule can be unit-tested on its own.
 
+pub mod alert;
 pub mod article;
 pub mod audit;
 pub mod company;

@@ -1,5 +1,6 @@
 //! An outbox message as an RFC 5322 message: plain text, or plain text and HTML as
-//! multipart/alternative; `List-Unsubscribe` only when the message has one.
+//! multipart/alternative; `List-Unsubscribe` only when the message has one, with
+//! `List-Unsubscribe-Post` (RFC 8058 one-click) when its URL is http(s).
 
 use crate::domain::mail::ClaimedMail;
 use chrono::{DateTime, Utc};
@@ -8,6 +9,7 @@ use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
 
 /// The message for `mail` from `from`. An error means this message can never be built
 /// (a recipient address the mail library refuses): retrying will not help.
@@ -24,6 +26,14 @@ pub fn build(mail: &ClaimedMail, from: &Mailbox) -> Result<Message, String> {
         .message_id(Some(message_id(mail.id, mail.created_at, from)));
     if let Some(url) = &mail.list_unsubscribe {
         builder = builder.raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, format!("<{url}>")));
+        // One click (RFC 8058): the mail program POSTs to the URL itself, which ends
+        // the subscription without a page or a cookie. A mailto: address cannot.
+        if url.starts_with("https://") || url.starts_with("http://") {
+            builder = builder.raw_header(HeaderValue::new(
+                LIST_UNSUBSCRIBE_POST,
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+        }
     }
     let text = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
@@ -93,6 +103,31 @@ mod tests {
         }
         assert!(!raw.contains("List-Unsubscribe"));
         assert!(!raw.contains("multipart"));
+    }
+
+    #[test]
+    fn an_http_unsubscribe_url_is_one_click_and_a_mailto_is_not() {
+        let mut mail = claimed();
+        mail.list_unsubscribe =
+            Some("https://jobs.example.org/alerts/unsubscribe/0123abcd".to_owned());
+        let raw = formatted(&mail);
+        assert!(
+            raw.contains(
+                "List-Unsubscribe: <https://jobs.example.org/alerts/unsubscribe/0123abcd>\r\n"
+            ),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+            "{raw}"
+        );
+        mail.list_unsubscribe = Some("mailto:leave@jobs.example.org".to_owned());
+        let raw = formatted(&mail);
+        assert!(
+            raw.contains("List-Unsubscribe: <mailto:leave@jobs.example.org>\r\n"),
+            "{raw}"
+        );
+        assert!(!raw.contains("List-Unsubscribe-Post"), "{raw}");
     }
 
     #[test]

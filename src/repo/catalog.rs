@@ -113,6 +113,21 @@ pub fn load_open_after(
     rows.into_iter().map(open_job).collect()
 }
 
+/// Published jobs open at `now` that were posted after `after` and by `until`: the new
+/// jobs a digest run matches alerts against (a day's worth, not the whole board).
+pub fn load_open_posted_between(
+    conn: &mut PgConnection,
+    after: DateTime<Utc>,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> RepoResult<Vec<OpenJob>> {
+    let rows: Vec<CatalogRow> = open_rows(now)
+        .filter(jobs::posted_at.gt(after))
+        .filter(jobs::posted_at.le(until))
+        .load(conn)?;
+    rows.into_iter().map(open_job).collect()
+}
+
 /// Those of `ids` that are published and open at `now`.
 pub fn load_open_by_ids(
     conn: &mut PgConnection,
@@ -149,6 +164,36 @@ pub fn text_matches(
         select = select.filter(jobs::id.eq_any(ids.to_vec()));
     }
     Ok(select.load::<(i64, f32)>(conn)?.into_iter().collect())
+}
+
+/// Published jobs posted after `after` and by `until` whose search document matches
+/// `query`, with their rank: the text matches among a digest run's new jobs. The
+/// posting-time index narrows the rows first, so common words cost no more than rare
+/// ones.
+pub fn text_matches_posted_between(
+    conn: &mut PgConnection,
+    query: &str,
+    after: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> RepoResult<TextMatches> {
+    let matching =
+        sql::<Bool>("jobs.search_document @@ websearch_to_tsquery('simple', jobboard_search_text(")
+            .bind::<Text, _>(query.to_owned())
+            .sql("))");
+    let rank = sql::<Float>(
+        "ts_rank(jobs.search_document, websearch_to_tsquery('simple', jobboard_search_text(",
+    )
+    .bind::<Text, _>(query.to_owned())
+    .sql(")))");
+    Ok(jobs::table
+        .filter(jobs::status.eq(JobStatus::Published.as_str()))
+        .filter(jobs::posted_at.gt(after))
+        .filter(jobs::posted_at.le(until))
+        .filter(matching)
+        .select((jobs::id, rank))
+        .load::<(i64, f32)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// Every technology's name by slug.

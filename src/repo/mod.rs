@@ -3,6 +3,7 @@
 
 pub mod admin_companies;
 pub mod admin_jobs;
+pub mod alerts;
 pub mod articles;
 pub mod audit;
 pub mod catalog;

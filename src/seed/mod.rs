@@ -1,5 +1,6 @@
 //! Demo content for a fresh site and bulk synthetic jobs for benchmarks.
 
+mod alerts;
 mod articles;
 mod bulk;
 mod companies;
@@ -7,6 +8,7 @@ mod generator;
 mod job_text;
 mod technologies;
 
+pub use alerts::load_alerts;
 pub use bulk::{BulkReport, load_jobs};
 pub use technologies::TECHNOLOGIES;
 

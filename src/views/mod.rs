@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod admin_mail;
+pub mod alerts;
 pub mod assets;
 pub mod employer;
 pub mod employer_mail;

@@ -130,6 +130,8 @@ pub struct JobIndexPage {
     /// Set when the page number is past the last page.
     pub last_page_url: Option<String>,
     pub clear_url: String,
+    /// "E-mail me new jobs like these" for this search.
+    pub alert: super::alerts::AlertBoxView,
 }
 
 /// Options for a select of enum values, with the chosen one marked.

@@ -14,6 +14,7 @@ use crate::domain::slug::Slug;
 use crate::domain::technology::NamedCount;
 use crate::repo;
 use crate::repo::slugs::{Entity, lookup};
+use crate::views::alerts::AlertBoxView;
 use crate::views::pages::{
     JobIndexPage, JobShowPage, OptionView, apply_counts, enum_options, remote_options,
     seniority_options,
@@ -166,6 +167,16 @@ pub async fn render_listing(
         (search.page > 1 && !pagination.is_past_end()).then(|| path_for(search.page - 1));
     let next_url = (search.page < last_page).then(|| path_for(search.page + 1));
     let count = count_sentence(&pagination, "open jobs");
+    let feed_url = format!(
+        "{}{}",
+        state.base_url,
+        listing_path("/jobs/feed.xml", &search.query_string_for_page(1))
+    );
+    let alert = AlertBoxView {
+        search: alert_search(filter),
+        label: heading.clone(),
+        feed_url: feed_url.clone(),
+    };
     let mut layout = Layout::page(
         &state.base_url,
         &path_for(search.page),
@@ -183,14 +194,7 @@ pub async fn render_listing(
     .with_search(filter.query.as_deref().unwrap_or_default())
     .with_crumbs(place.crumbs.clone())
     .with_neighbours(prev_url.as_deref(), next_url.as_deref())
-    .with_feed(
-        format!("{heading} – new jobs"),
-        format!(
-            "{}{}",
-            state.base_url,
-            listing_path("/jobs/feed.xml", &search.query_string_for_page(1))
-        ),
-    );
+    .with_feed(format!("{heading} – new jobs"), feed_url.clone());
     // Ad-hoc searches may be followed but not indexed: the plain list and the landing
     // pages are the indexable versions.
     let ad_hoc = !filter.is_empty() || search.sort != Sort::default_for(filter);
@@ -303,9 +307,16 @@ pub async fn render_listing(
         last_page_url: pagination.is_past_end().then(|| path_for(last_page)),
         clear_url: "/jobs".to_owned(),
         salary_link: place.salary_link.clone(),
+        alert,
         layout,
     };
     html_modified(&page, last_change)
+}
+
+/// The search an alert for `filter` stores: its `/jobs` query string in the one normal
+/// form (default order, first page), whatever the listing's order or page.
+pub fn alert_search(filter: &JobFilter) -> String {
+    JobSearch::new(filter.clone()).query_string_for_page(1)
 }
 
 /// The jobs matching the search words, when there are any. Concurrent requests for the

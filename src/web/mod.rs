@@ -1,6 +1,7 @@
 //! The HTTP layer: the route table, handlers, middleware and the error page.
 
 pub mod admin;
+pub mod alerts;
 pub mod articles;
 pub mod assets;
 pub mod auth;
@@ -89,6 +90,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/articles", read().to(articles::index))
         .route("/articles/feed.xml", read().to(feeds::articles))
         .route("/articles/{slug}", read().to(articles::show))
+        .route("/alerts", web::post().to(alerts::create))
+        .route("/alerts/new", read().to(alerts::new_form))
+        .route("/alerts/sent", read().to(alerts::sent))
+        .route("/alerts/confirm/{token}", read().to(alerts::confirm))
+        .route(
+            "/alerts/unsubscribe/{token}",
+            read().to(alerts::unsubscribe_form),
+        )
+        .route(
+            "/alerts/unsubscribe/{token}",
+            web::post().to(alerts::unsubscribe),
+        )
+        .route("/alerts/manage/{token}", read().to(alerts::manage))
+        .route(
+            "/alerts/manage/{token}",
+            web::post().to(alerts::manage_change),
+        )
         .configure(admin::routes)
         .route("/healthz", read().to(health::live))
         .route("/readyz", read().to(health::ready))

@@ -33,4 +33,9 @@ pub struct AppState {
     pub job_views: crate::web::job_views::ViewCounter,
     /// Queues reminders before and notices after the end of employers' jobs, on a timer.
     pub notices: Arc<NoticeWorker>,
+    /// The key the manage and unsubscribe links of e-mail alerts are derived with
+    /// (`SECRET_KEY`).
+    pub alert_key: crate::config::Secret,
+    /// Runs the alert digests on schedule; handlers never touch it.
+    pub digests: Arc<crate::alerts::DigestTimer>,
 }

@@ -43,6 +43,8 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         "views",
         &["app", "cli", "db", "repo", "web", "seed", "mail"],
     ),
+    // Alert digests run above the views (their messages are templates), below web.
+    ("alerts", &["app", "cli", "web", "seed", "media"]),
     ("web", &["app", "cli", "seed"]),
     ("seed", &["app", "cli", "views", "web", "mail"]),
 ];

@@ -191,6 +191,7 @@ pub struct TestApp {
     catalog: Arc<jobboard::catalog::live::LiveCatalog>,
     mail: Arc<jobboard::mail::worker::MailWorker>,
     notices: Arc<jobboard::mail::notices::NoticeWorker>,
+    digests: Arc<jobboard::alerts::DigestTimer>,
     /// Set when the test may have changed jobs; the next request first waits until the
     /// app's catalog has seen every change (see [`TestApp::sync`]).
     dirty: AtomicBool,
@@ -267,6 +268,7 @@ pub async fn spawn_app_with(
     let catalog = app.catalog();
     let mail = app.mail_worker();
     let notices = app.notice_worker();
+    let digests = app.digest_timer();
     actix_web::rt::spawn(app.into_server());
     TestApp {
         address,
@@ -274,6 +276,7 @@ pub async fn spawn_app_with(
         catalog,
         mail,
         notices,
+        digests,
         dirty: AtomicBool::new(true),
         sync_tokens: AtomicU64::new(0),
         client: awc::Client::builder()
@@ -289,6 +292,7 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         self.catalog.stop();
         self.notices.stop();
+        self.digests.stop();
         self.mail.stop();
     }
 }
@@ -606,12 +610,14 @@ pub struct AppInstance {
     catalog: Arc<jobboard::catalog::live::LiveCatalog>,
     mail: Arc<jobboard::mail::worker::MailWorker>,
     notices: Arc<jobboard::mail::notices::NoticeWorker>,
+    digests: Arc<jobboard::alerts::DigestTimer>,
 }
 
 impl Drop for AppInstance {
     fn drop(&mut self) {
         self.catalog.stop();
         self.notices.stop();
+        self.digests.stop();
         self.mail.stop();
     }
 }
@@ -646,12 +652,14 @@ pub async fn spawn_instance_with(app: &TestApp, extra: &[(&'static str, &str)]) 
     let catalog = instance.catalog();
     let mail = instance.mail_worker();
     let notices = instance.notice_worker();
+    let digests = instance.digest_timer();
     actix_web::rt::spawn(instance.into_server());
     AppInstance {
         address,
         catalog,
         mail,
         notices,
+        digests,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod admin;
 mod admin_jobs;
+mod alerts;
 mod architecture;
 mod articles_admin;
 mod browser;

@@ -450,7 +450,7 @@ async fn public_pages_pass_axe_and_the_nu_html_checker() {
     let report = format!("{job}/report");
 
     // (label, path, status, an element the page must have)
-    let pages: [(&str, &str, u16, &str); 25] = [
+    let pages: [(&str, &str, u16, &str); 29] = [
         ("home", "/", 200, ".hero-search"),
         ("listing", "/jobs", 200, ".job-list"),
         (
@@ -515,6 +515,30 @@ async fn public_pages_pass_axe_and_the_nu_html_checker() {
             "/salaries/kubernetes/berlin",
             200,
             ".salaries__facts",
+        ),
+        (
+            "alert sign-up",
+            "/alerts/new?search=technology%3Drust",
+            200,
+            "#alert-email",
+        ),
+        (
+            "alert check your inbox",
+            "/alerts/sent?search=technology%3Drust",
+            200,
+            ".notice",
+        ),
+        (
+            "alert confirmation, unknown link",
+            "/alerts/confirm/0000000000000000000000000000000000000000000000000000000000000000",
+            404,
+            "",
+        ),
+        (
+            "alert unsubscribe, unknown link",
+            "/alerts/unsubscribe/0000000000000000000000000000000000000000000000000000000000000000",
+            404,
+            "",
         ),
     ];
     for (label, path, status, _) in &pages {

@@ -1,5 +1,5 @@
 //! The mail outbox, for admins: queued, sent and failed messages with the last error,
-//! and "send now" for a failed one.
+//! and "send now" for a failed one; "send alert digests now", for trying alerts out.
 
 use crate::domain::audit::AuditAction;
 use crate::domain::mail::MailStatus;
@@ -91,4 +91,46 @@ pub async fn retry(
         format!("Message #{id} has been sent or is being sent; nothing to do.")
     };
     Ok(see_other_with_flash(&state, &back, &flash))
+}
+
+#[derive(Deserialize)]
+pub struct DigestForm {}
+
+/// Runs the e-mail alert digests now, as `jobboard digest` does: every active alert gets
+/// the jobs posted since its last digest (for trying alerts out; the schedule runs them
+/// by itself).
+#[tracing::instrument(skip_all)]
+pub async fn run_alert_digests(
+    state: web::Data<AppState>,
+    ctx: AdminContext,
+    AdminForm(_form): AdminForm<DigestForm>,
+) -> Result<HttpResponse, WebError> {
+    use crate::alerts::digest::{self, DigestConfig};
+    use crate::domain::alert::DueSlots;
+
+    let entry = ctx.audit(AuditAction::AlertDigestsRun, "alerts", None, "");
+    let config = DigestConfig {
+        base_url: state.base_url.clone(),
+        secret_key: state.alert_key.expose().to_owned(),
+        replay_from: None,
+    };
+    let now = Utc::now();
+    let report = with_conn(&state.pool, move |conn| {
+        let report = digest::run(conn, &config, DueSlots::now(now), now, &|| false)?;
+        repo::audit::audited(conn, entry, |_, entry| {
+            entry.summary = format!("{} alerts, {} e-mails", report.alerts, report.mails);
+            Ok(())
+        })?;
+        Ok(report)
+    })
+    .await?;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let flash = format!(
+        "Alert digests: {} active alert{} looked at, {} e-mail{} queued.",
+        report.alerts,
+        plural(report.alerts),
+        report.mails,
+        plural(report.mails)
+    );
+    Ok(see_other_with_flash(&state, &mail_url(None, 1), &flash))
 }

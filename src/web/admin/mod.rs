@@ -76,6 +76,7 @@ admin_routes! {
     POST "/admin/moderation/submissions/{id}/changes" Editor => moderation::request_changes;
     POST "/admin/moderation/reports/{id}/close-job" Editor => moderation::close_job;
     POST "/admin/moderation/reports/{id}/dismiss" Editor => moderation::dismiss;
+    POST "/admin/mail/alert-digests" Admin => mail::run_alert_digests;
     GET  "/admin/articles" Editor => articles::index;
     // Before "/admin/articles/{id}": the gate finds a path's route by the first pattern
     // that matches it.

@@ -1,0 +1,3 @@
+DROP TABLE alert_signups;
+DROP TABLE alerts;
+DROP TABLE alert_subscribers;
