@@ -188,6 +188,8 @@ pub enum Confirmation {
     Confirmed { alert: Alert, manage_salt: Vec<u8> },
     /// Confirmed before (the link was opened again): nothing changed.
     AlreadyConfirmed { alert: Alert, manage_salt: Vec<u8> },
+    /// Waiting for the click that confirms it (the link was only opened).
+    Waiting { alert: Alert },
     /// Not confirmed in time; the search, to sign up again.
     Expired { alert: Alert },
     /// No such link (or its alert was deleted since).
@@ -247,6 +249,7 @@ pub fn confirm(
     conn: &mut PgConnection,
     hash: &[u8],
     now: DateTime<Utc>,
+    use_it: bool,
 ) -> RepoResult<Confirmation> {
     conn.transaction(|conn| {
         let found: Option<(AlertRow, DateTime<Utc>, Vec<u8>)> = alerts::table
@@ -269,6 +272,9 @@ pub fn confirm(
         }
         if expires_at <= now {
             return Ok(Confirmation::Expired { alert });
+        }
+        if !use_it {
+            return Ok(Confirmation::Waiting { alert });
         }
         diesel::update(alerts::table.find(alert.id))
             .set((

@@ -91,6 +91,8 @@ impl AlertSentPage {
 /// What a confirmation link led to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfirmState {
+    /// The link was opened: one click starts the alert.
+    Ask,
     Confirmed,
     AlreadyConfirmed,
     Expired,

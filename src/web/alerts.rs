@@ -301,18 +301,40 @@ fn token_of(raw: &str) -> Option<String> {
     is_token(raw).then(|| raw.to_owned())
 }
 
-/// `GET /alerts/confirm/{token}`: starts the alert (once; opening the link again
-/// changes nothing), or explains an expired or unknown link.
+/// `GET /alerts/confirm/{token}`: the link from the e-mail shows one button, so that
+/// mail scanners that open links start no alert on anyone's behalf; or explains an
+/// expired or unknown link.
+#[tracing::instrument(skip(state, token))]
+pub async fn confirm_page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    confirmation(&state, &token, false).await
+}
+
+/// `POST /alerts/confirm/{token}`: starts the alert (once; using the link again changes
+/// nothing).
 #[tracing::instrument(skip(state, token))]
 pub async fn confirm(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
+    confirmation(&state, &token, true).await
+}
+
+async fn confirmation(
+    state: &AppState,
+    token: &str,
+    use_it: bool,
+) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
-    let found = match token_of(&token) {
+    let found = match token_of(token) {
         Some(token) => {
             let hash = token_hash(&token);
-            with_conn(&state.pool, move |conn| store::confirm(conn, &hash, now)).await?
+            with_conn(&state.pool, move |conn| {
+                store::confirm(conn, &hash, now, use_it)
+            })
+            .await?
         }
         None => store::Confirmation::Unknown,
     };
@@ -332,12 +354,14 @@ pub async fn confirm(
             Some(alert),
             manage(&manage_salt),
         ),
+        store::Confirmation::Waiting { alert } => (ConfirmState::Ask, Some(alert), String::new()),
         store::Confirmation::Expired { alert } => {
             (ConfirmState::Expired, Some(alert), String::new())
         }
         store::Confirmation::Unknown => (ConfirmState::Unknown, None, String::new()),
     };
     let title = match state_shown {
+        ConfirmState::Ask => "Start your job alert",
         ConfirmState::Confirmed => "Your alert is on",
         ConfirmState::AlreadyConfirmed => "Already confirmed",
         ConfirmState::Expired => "This link has expired",

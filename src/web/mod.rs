@@ -93,7 +93,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/alerts", web::post().to(alerts::create))
         .route("/alerts/new", read().to(alerts::new_form))
         .route("/alerts/sent", read().to(alerts::sent))
-        .route("/alerts/confirm/{token}", read().to(alerts::confirm))
+        .route("/alerts/confirm/{token}", read().to(alerts::confirm_page))
+        .route("/alerts/confirm/{token}", web::post().to(alerts::confirm))
         .route(
             "/alerts/unsubscribe/{token}",
             read().to(alerts::unsubscribe_form),

@@ -110,6 +110,15 @@ fn token_path(text: &str, what: &str) -> String {
     url.split('?').next().unwrap().to_owned()
 }
 
+/// Opens a confirmation link as a person does: the page asks for one click (the alert
+/// is still pending), and the click starts it; the page after the click.
+async fn use_confirm_link(app: &TestApp, path: &str) -> Page {
+    let asked = app.get(path).await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    asked.assert_contains("Start my alert");
+    anonymous(app).post_with(path, &[], &[]).await.page
+}
+
 /// Signs `email` up for `search` and opens the confirmation link; the confirm page.
 async fn confirmed(app: &TestApp, search: &str, email: &str, frequency: &str) -> Page {
     let before = outbox(app).len();
@@ -118,7 +127,7 @@ async fn confirmed(app: &TestApp, search: &str, email: &str, frequency: &str) ->
     let mails = outbox(app);
     assert_eq!(mails.len(), before + 1);
     let confirm = token_path(&mails[before].text_body, "confirm");
-    let page = app.get(&confirm).await;
+    let page = use_confirm_link(app, &confirm).await;
     assert_eq!(page.status, 200, "{}", page.body);
     page
 }
@@ -285,7 +294,10 @@ async fn a_confirmation_link_works_once_and_says_so_when_reused() {
     sign_up(&app, "technology=rust", "anna@example.org", "daily").await;
     let confirm = token_path(&outbox(&app)[0].text_body, "confirm");
 
-    let first = app.get(&confirm).await;
+    // Opening the link (a mail scanner does too) starts nothing.
+    app.get(&confirm).await.assert_contains("Start my alert");
+    assert_eq!(status_of(&app, "anna@example.org"), ["pending"]);
+    let first = use_confirm_link(&app, &confirm).await;
     assert_eq!(first.status, 200);
     first.assert_contains("Your alert is on");
     assert_eq!(first.header("cache-control"), Some("no-store, private"));
@@ -339,7 +351,9 @@ async fn an_expired_confirmation_link_says_so_and_offers_to_sign_up_again() {
     sign_up(&app, "technology=rust", "anna@example.org", "daily").await;
     let renewed = token_path(&outbox(&app)[1].text_body, "confirm");
     assert_ne!(renewed, confirm);
-    app.get(&renewed).await.assert_contains("Your alert is on");
+    use_confirm_link(&app, &renewed)
+        .await
+        .assert_contains("Your alert is on");
     assert_eq!(status_of(&app, "anna@example.org"), ["active"]);
 }
 
@@ -758,7 +772,9 @@ async fn the_confirmation_and_a_digest_arrive_over_smtp_with_both_parts_and_one_
         .remove(0);
     assert!(!confirmation.contains("List-Unsubscribe"), "{confirmation}");
     let confirm = token_path(&confirmation.replace("=\n", ""), "confirm");
-    app.get(&confirm).await.assert_contains("Your alert is on");
+    use_confirm_link(&app, &confirm)
+        .await
+        .assert_contains("Your alert is on");
 
     new_job(&app, "Fresh Rust developer", &["rust"]);
     assert_eq!(digest_now(&app).mails, 1);
