@@ -368,7 +368,7 @@ async fn confirmation(
         ConfirmState::Unknown => "We do not know this link",
     };
     let page = AlertConfirmPage {
-        layout: layout(&state, "/alerts/confirm", title),
+        layout: layout(state, "/alerts/confirm", title),
         state: state_shown,
         label: alert.as_ref().map(|a| a.label.clone()).unwrap_or_default(),
         search_url: alert

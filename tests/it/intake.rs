@@ -12,7 +12,6 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use jobboard::domain::employer::SubmissionState;
 use jobboard::repo;
-use jobboard::repo::intake::CompanyPick;
 use jobboard::views::admin::FormErrors;
 use jobboard::web::auth::{random_token, token_hash};
 use jobboard::web::posting::{self, PostingFields};
@@ -198,15 +197,11 @@ pub(crate) fn approve_newest(app: &TestApp) -> (String, String) {
         summary: String::new(),
         client_addr: String::new(),
     };
-    let company_pick = match valid.company {
-        CompanyPick::Existing(id) => CompanyPick::Existing(id),
-        new => new,
-    };
     let approved = repo::intake::approve(
         &mut conn,
         entry,
         item.submission.id,
-        company_pick,
+        valid.company,
         &valid.content,
         &token_hash(&token),
         Utc::now(),
