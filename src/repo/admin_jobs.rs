@@ -454,14 +454,25 @@ pub fn update(
     job: &JobInput,
 ) -> RepoResult<()> {
     audited(conn, entry, |conn, _| {
-        let updated = diesel::update(jobs::table.filter(jobs::id.eq(id)))
+        let before: String = jobs::table
+            .find(id)
+            .select(jobs::status)
+            .for_update()
+            .first(conn)
+            .optional()?
+            .ok_or(RepoError::NotFound("job"))?;
+        diesel::update(jobs::table.filter(jobs::id.eq(id)))
             .set((
                 JobChangeset::new(job),
                 jobs::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
-        if updated == 0 {
-            return Err(RepoError::NotFound("job"));
+        // A draft goes public now: that is when it was posted, for job seekers, the
+        // JobPosting's datePosted and the alert digests that look for new jobs.
+        if before == JobStatus::Draft.as_str() && job.status == JobStatus::Published {
+            diesel::update(jobs::table.find(id))
+                .set(jobs::posted_at.eq(diesel::dsl::now))
+                .execute(conn)?;
         }
         link_technologies(conn, id, &job.content.technology_slugs)
     })

@@ -485,3 +485,43 @@ async fn a_company_with_jobs_is_not_deleted_and_one_without_is() {
         .unwrap();
     assert_eq!(deleted, 1);
 }
+
+#[actix_web::test]
+async fn a_draft_published_later_is_posted_when_it_goes_public() {
+    let (app, client, company) = editor_app().await;
+    let id = create(
+        &client,
+        &JobForm::complete("Rust Engineer", company).with("status", "draft"),
+    )
+    .await;
+    let posted_of = |app: &TestApp| -> chrono::DateTime<Utc> {
+        jobs::table
+            .find(id)
+            .select(jobs::posted_at)
+            .first(&mut app.db.connect())
+            .unwrap()
+    };
+    // Written a week ago, published today: the alert digests and datePosted see today.
+    diesel::sql_query(format!(
+        "UPDATE jobs SET posted_at = now() - interval '7 days' WHERE id = {id}"
+    ))
+    .execute(&mut app.db.connect())
+    .unwrap();
+    JobForm::complete("Rust Engineer", company)
+        .submit(&client, &format!("/admin/jobs/{id}"))
+        .await
+        .assert_redirect(&format!("/admin/jobs/{id}/edit"));
+    let published = posted_of(&app);
+    assert!(Utc::now() - published < Days::minutes(1), "{published}");
+    // Saving it again keeps that date.
+    diesel::sql_query(format!(
+        "UPDATE jobs SET posted_at = now() - interval '2 days' WHERE id = {id}"
+    ))
+    .execute(&mut app.db.connect())
+    .unwrap();
+    JobForm::complete("Senior Rust Engineer", company)
+        .submit(&client, &format!("/admin/jobs/{id}"))
+        .await
+        .assert_redirect(&format!("/admin/jobs/{id}/edit"));
+    assert!(Utc::now() - posted_of(&app) > Days::days(1));
+}
