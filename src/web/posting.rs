@@ -88,14 +88,6 @@ pub fn validate(
     errors: &mut FormErrors,
 ) -> Option<ValidPosting> {
     let before = errors.errors.len();
-    let contact_email = EmailAddress::parse(&fields.contact_email)
-        .map_err(|_| {
-            errors.add(
-                "contact_email",
-                "Enter your e-mail address, e.g. hiring@example.com: the confirmation link goes there.",
-            )
-        })
-        .ok();
     let (company, company_name) = match existing {
         Some(c) => (Some(CompanyPick::Existing(c.id)), c.name.clone()),
         None if fields.company_name.trim().is_empty() => {
@@ -117,6 +109,15 @@ pub fn validate(
         },
     };
     let content = job_form::validate(&fields.job, technologies, &company_name, "DE", now, errors);
+    // In the order of the form: the company, the job, the contact.
+    let contact_email = EmailAddress::parse(&fields.contact_email)
+        .map_err(|_| {
+            errors.add(
+                "contact_email",
+                "Enter your e-mail address, e.g. hiring@example.com: the confirmation link goes there.",
+            )
+        })
+        .ok();
     match (content, company, contact_email) {
         (Some(content), Some(company), Some(contact_email)) if errors.errors.len() == before => {
             Some(ValidPosting {
