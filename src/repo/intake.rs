@@ -631,15 +631,6 @@ pub fn company_by_name(
     id.map(|id| admin_companies::find(conn, id)).transpose()
 }
 
-/// Company names starting with `prefix`, for suggestions (at most `limit`).
-pub fn company_names(conn: &mut PgConnection, limit: i64) -> RepoResult<Vec<String>> {
-    Ok(companies::table
-        .order((companies::name, companies::id))
-        .select(companies::name)
-        .limit(limit)
-        .load(conn)?)
-}
-
 /// Open jobs of a company, for the duplicate hint: (slug, title).
 pub fn open_titles_of_company(
     conn: &mut PgConnection,

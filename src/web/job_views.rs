@@ -55,8 +55,9 @@ impl ViewCounter {
         })
     }
 
-    /// The counts not written yet, emptied (for a write at shutdown or in tests).
-    pub fn take(&self) -> Vec<(String, i64)> {
+    /// The counts not written yet, emptied.
+    #[cfg(test)]
+    fn take(&self) -> Vec<(String, i64)> {
         let mut counts = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         counts.since = Instant::now();
         counts.by_slug.drain().collect()
