@@ -1,11 +1,5 @@
 // @generated automatically by Diesel CLI.
 
-pub mod sql_types {
-    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
-    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
-    pub struct Tsvector;
-}
-
 diesel::table! {
     alert_signups (id) {
         id -> Int8,
@@ -227,8 +221,6 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use super::sql_types::Tsvector;
-
     jobs (id) {
         id -> Int8,
         slug -> Text,
@@ -253,8 +245,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         technology_slugs -> Array<Nullable<Text>>,
-        search_document -> Tsvector,
         salary_eur_year -> Nullable<Int4>,
+        description_html -> Nullable<Text>,
     }
 }
 

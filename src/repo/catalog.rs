@@ -147,11 +147,11 @@ pub fn text_matches(
     among: Option<&[i64]>,
 ) -> diesel::QueryResult<TextMatches> {
     let matching =
-        sql::<Bool>("jobs.search_document @@ websearch_to_tsquery('simple', jobboard_search_text(")
+        sql::<Bool>("to_tsvector('simple', jobs.title || ' ' || jobs.description) @@ websearch_to_tsquery('simple', (")
             .bind::<Text, _>(query.to_owned())
             .sql("))");
     let rank = sql::<Float>(
-        "ts_rank(jobs.search_document, websearch_to_tsquery('simple', jobboard_search_text(",
+        "ts_rank(to_tsvector('simple', jobs.title || ' ' || jobs.description), websearch_to_tsquery('simple', (",
     )
     .bind::<Text, _>(query.to_owned())
     .sql(")))");
@@ -177,11 +177,11 @@ pub fn text_matches_posted_between(
     until: DateTime<Utc>,
 ) -> RepoResult<TextMatches> {
     let matching =
-        sql::<Bool>("jobs.search_document @@ websearch_to_tsquery('simple', jobboard_search_text(")
+        sql::<Bool>("to_tsvector('simple', jobs.title || ' ' || jobs.description) @@ websearch_to_tsquery('simple', (")
             .bind::<Text, _>(query.to_owned())
             .sql("))");
     let rank = sql::<Float>(
-        "ts_rank(jobs.search_document, websearch_to_tsquery('simple', jobboard_search_text(",
+        "ts_rank(to_tsvector('simple', jobs.title || ' ' || jobs.description), websearch_to_tsquery('simple', (",
     )
     .bind::<Text, _>(query.to_owned())
     .sql(")))");
