@@ -61,7 +61,10 @@ impl Application {
             pool,
             base_url: base_url.clone(),
             static_dir: settings.static_dir.clone(),
-            catalog: LiveCatalog::start(settings.database_url.expose().to_owned()),
+            catalog: LiveCatalog::start(
+                settings.database_url.expose().to_owned(),
+                settings.search_index.clone(),
+            ),
             board_counts: SharedBoardCounts::default(),
             pages: PageCache::new(settings.page_cache),
             images: Arc::new(LocalDirStore::new(settings.upload_dir.clone())),

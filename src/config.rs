@@ -88,6 +88,9 @@ pub struct Settings {
     pub page_cache: bool,
     /// Where uploaded images are stored (the local image store).
     pub upload_dir: PathBuf,
+    /// Where this server keeps its text index (`SEARCH_INDEX_DIR`; `memory` keeps it in
+    /// memory, rebuilt at every start).
+    pub search_index: crate::search::Location,
     /// True when the development secret stands in for `SECRET_KEY`; start-up warns.
     pub uses_dev_secret: bool,
     /// The SMTP server mail is sent through; `None` writes each message as an `.eml`
@@ -302,6 +305,11 @@ impl Settings {
             static_dir: var("STATIC_DIR").map_or_else(|| PathBuf::from("static"), PathBuf::from),
             page_cache,
             upload_dir: var("UPLOAD_DIR").map_or_else(|| PathBuf::from("uploads"), PathBuf::from),
+            search_index: match var("SEARCH_INDEX_DIR").as_deref() {
+                Some("memory") => crate::search::Location::Memory,
+                Some(dir) => crate::search::Location::Directory(PathBuf::from(dir)),
+                None => crate::search::Location::Directory(PathBuf::from("search-index")),
+            },
             uses_dev_secret,
             smtp,
             mail_from: mail_from.trim().to_owned(),

@@ -11,6 +11,7 @@ pub mod mail;
 pub mod media;
 pub mod refresh;
 pub mod repo;
+pub mod search;
 pub mod seed;
 pub mod telemetry;
 pub mod views;

@@ -11,6 +11,3 @@ DROP FUNCTION jobboard_place_variants(TEXT);
 -- The description as sanitised HTML, rendered once when the job is written instead of
 -- on every view. NULL until rendered: the job page renders it then.
 ALTER TABLE jobs ADD COLUMN description_html TEXT;
-
--- The text index catches up after a restart with the jobs changed since it last saw one.
-CREATE INDEX jobs_updated_at_idx ON jobs (updated_at);

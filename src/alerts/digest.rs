@@ -88,7 +88,7 @@ pub fn run(
         let since = oldest.max(now - LONGEST_LOOK_BACK);
         let jobs = repo::catalog::load_open_posted_between(conn, since, now, now)?;
         report.new_jobs = report.new_jobs.max(jobs.len());
-        let mut matcher = Matcher::new(jobs, since, now);
+        let mut matcher = Matcher::new(jobs, now);
         while !stop() {
             let (claimed, mails) =
                 store::digest_batch(conn, frequency, slot, now, BATCH, |conn, due| {
@@ -110,8 +110,6 @@ pub fn run(
 struct Matcher {
     catalog: Catalog,
     posted: HashMap<i64, DateTime<Utc>>,
-    /// The new jobs are those posted after this and by `now`.
-    since: DateTime<Utc>,
     now: DateTime<Utc>,
     /// Catalog positions of the new jobs matching each distinct search words, newest
     /// first (words recur across searches: "backend", "backend" in Berlin).
@@ -123,19 +121,17 @@ struct Matcher {
     cached_ids: usize,
     companies: HashMap<String, Option<i64>>,
     searches: usize,
+    /// The new jobs' words, indexed on the first search with words (the same analysis
+    /// and query rules as the site's search, over just these jobs).
+    text: Option<crate::search::TextIndex>,
 }
 
 impl Matcher {
-    fn new(
-        jobs: Vec<crate::domain::open_job::OpenJob>,
-        since: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Self {
+    fn new(jobs: Vec<crate::domain::open_job::OpenJob>, now: DateTime<Utc>) -> Self {
         let posted = jobs.iter().map(|j| (j.id, j.posted_at)).collect();
         Self {
             catalog: Catalog::build(jobs),
             posted,
-            since,
             now,
             words: HashMap::new(),
             cache: HashMap::new(),
@@ -143,6 +139,7 @@ impl Matcher {
             cached_ids: 0,
             companies: HashMap::new(),
             searches: 0,
+            text: None,
         }
     }
 
@@ -203,9 +200,10 @@ impl Matcher {
             Some(words) => Some(match self.words.get(words) {
                 Some(order) => order.clone(),
                 None => {
-                    let matches = repo::catalog::text_matches_posted_between(
-                        conn, words, self.since, self.now,
-                    )?;
+                    let matches = self
+                        .new_jobs_text(conn)?
+                        .search(words)
+                        .map_err(|e| crate::repo::RepoError::InvalidRow(e.to_string()))?;
                     let order = Arc::new(self.catalog.order_text(&matches, Sort::Newest));
                     if self.words.len() >= CACHED_WORDS {
                         self.words.clear();
@@ -226,6 +224,24 @@ impl Matcher {
             salary_steps: &[],
         };
         Ok(self.catalog.page(&query, self.now))
+    }
+
+    /// The text index of the new jobs, built on first use.
+    fn new_jobs_text(&mut self, conn: &mut PgConnection) -> RepoResult<&crate::search::TextIndex> {
+        if self.text.is_none() {
+            let ids: Vec<i64> = self.posted.keys().copied().collect();
+            let mut jobs = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(5_000) {
+                jobs.extend(repo::search::by_ids(conn, chunk)?);
+            }
+            let names = repo::catalog::technology_names(conn)?;
+            let index = crate::search::TextIndex::of_jobs(&jobs, &names)
+                .map_err(|e| crate::repo::RepoError::InvalidRow(e.to_string()))?;
+            self.text = Some(index);
+        }
+        Ok(self
+            .text
+            .get_or_insert_with(crate::search::TextIndex::in_memory))
     }
 
     /// The digests of one claimed batch.

@@ -1,5 +1,6 @@
-//! Keeps the catalog current: loads it at start, then follows every committed change to
-//! a job through PostgreSQL's LISTEN/NOTIFY (see the `jobs_notify_change` trigger).
+//! Keeps the catalog and the text index current: loads them at start, then follows
+//! every committed change to a job through PostgreSQL's LISTEN/NOTIFY (see the
+//! `jobs_notify_change` trigger).
 //!
 //! One thread per server owns a dedicated connection. It polls for notifications every
 //! [`POLL_INTERVAL`], loads the changed jobs by id, and swaps in a new snapshot, so a
@@ -12,6 +13,7 @@ use super::{
 use crate::domain::filter::{JobFilter, JobSearch, Sort};
 use crate::refresh::Kept;
 use crate::repo::{self, RepoError, RepoResult};
+use crate::search::{self, Location, SearchError, TextIndex};
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -51,6 +53,8 @@ const TALLY_TTL: Duration = Duration::from_secs(1);
 /// The current catalog and what is derived from it.
 pub struct LiveCatalog {
     current: RwLock<Option<Arc<Catalog>>>,
+    /// Which jobs match search words; written only by the follower thread.
+    text_index: Arc<TextIndex>,
     /// Counts snapshots, so derived values know when they are stale.
     version: AtomicU64,
     /// The highest `sync:<n>` notification applied: every change committed before it
@@ -113,11 +117,17 @@ struct TextCache {
 }
 
 impl LiveCatalog {
-    /// Starts following `database_url` on a thread of its own. The thread ends when the
-    /// last reference to the returned catalog is dropped.
-    pub fn start(database_url: String) -> Arc<Self> {
+    /// Starts following `database_url` on a thread of its own, with the text index at
+    /// `text_index`. The thread ends when the last reference to the returned catalog is
+    /// dropped.
+    pub fn start(database_url: String, text_index: Location) -> Arc<Self> {
+        let text_index = TextIndex::open(text_index.clone()).unwrap_or_else(|e| {
+            tracing::error!(error = %e, location = ?text_index, "cannot open the text index; keeping it in memory");
+            TextIndex::in_memory()
+        });
         let live = Arc::new(Self {
             current: RwLock::new(None),
+            text_index: Arc::new(text_index),
             version: AtomicU64::new(0),
             synced: AtomicU64::new(0),
             text: Mutex::new(TextCache::default()),
@@ -476,40 +486,15 @@ impl LiveCatalog {
         cache.matches = 0;
     }
 
-    /// Brings cached text matches up to date for `changed` jobs: each cached search is
-    /// run again on just those ids.
-    fn refresh_text(&self, conn: &mut PgConnection, changed: &[i64]) -> QueryResult<()> {
-        if changed.len() > 1_000 {
-            self.forget_text();
-            return Ok(());
-        }
-        let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
-        cache.epoch += 1;
-        let changed_set: std::collections::HashSet<i64> = changed.iter().copied().collect();
-        let queries: Vec<String> = cache.entries.keys().cloned().collect();
-        for query in queries {
-            let now_matching = match repo::catalog::text_matches(conn, &query, Some(changed)) {
-                Ok(m) => m,
-                Err(e) => {
-                    cache.entries.clear();
-                    cache.matches = 0;
-                    return Err(e);
-                }
-            };
-            let Some((entry, _)) = cache.entries.get_mut(&query) else {
-                continue;
-            };
-            let before = entry.len();
-            let updated: TextMatches = entry
-                .iter()
-                .filter(|(id, _)| !changed_set.contains(id))
-                .chain(now_matching.iter())
-                .collect();
-            let after = updated.len();
-            *entry = Arc::new(updated);
-            cache.matches = cache.matches + after - before;
-        }
-        Ok(())
+    /// The jobs matching search words, from the text index: a search of the whole
+    /// index, so call it off the async workers.
+    pub fn find_text(&self, words: &str) -> RepoResult<TextMatches> {
+        self.text_index.search(words).map_err(|e| match e {
+            SearchError::NotReady => {
+                RepoError::Unavailable("the search index is being built".to_owned())
+            }
+            other => RepoError::InvalidRow(other.to_string()),
+        })
     }
 }
 
@@ -661,7 +646,11 @@ fn load_all(conn: &mut PgConnection, live: &LiveCatalog) -> anyhow::Result<()> {
         ms = started.elapsed().as_millis() as u64,
         "job catalog loaded"
     );
-    live.publish(catalog, names);
+    live.publish(catalog, names.clone());
+    // Filters work from here on; search words once the index is current (at once,
+    // unless it has to be built).
+    let outcome = search::sync::bring_up_to_date(conn, &live.text_index, &names, &mut |_, _| {})?;
+    tracing::info!(outcome = ?outcome, jobs = live.text_index.len(), "text index ready");
     live.forget_text();
     Ok(())
 }
@@ -679,8 +668,9 @@ fn apply_changes(
     };
     let rows = repo::catalog::load_open_by_ids(conn, changed, Utc::now())?;
     let names = repo::catalog::technology_names(conn)?;
+    search::sync::apply_changes(conn, &live.text_index, changed, &names)?;
     live.publish(current.with_changes(changed, rows), names);
-    live.refresh_text(conn, changed)?;
+    live.forget_text();
     tracing::debug!(jobs = changed.len(), "job catalog updated");
     Ok(())
 }

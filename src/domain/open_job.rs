@@ -49,3 +49,20 @@ impl FromIterator<(i64, f32)> for TextMatches {
         Self { ids, ranks }
     }
 }
+
+/// A job's words as the text index takes them in. `published` is false for a job that
+/// is a draft, closed or gone from search for another reason: the index drops it.
+#[derive(Debug, Clone)]
+pub struct JobText {
+    pub id: i64,
+    pub published: bool,
+    pub updated_at: DateTime<Utc>,
+    pub title: String,
+    pub company: String,
+    pub city: Option<String>,
+    pub seniority: Seniority,
+    pub remote: RemotePolicy,
+    pub employment: EmploymentType,
+    pub technology_slugs: Vec<String>,
+    pub description: String,
+}

@@ -1,15 +1,13 @@
-//! What the in-memory catalog of open jobs reads: the compact rows, and the jobs that
-//! match search words.
+//! What the in-memory catalog of open jobs reads: the compact rows of open jobs.
 
 use super::RepoResult;
 use crate::db::schema::{jobs, technologies};
 use crate::domain::job::{EmploymentType, JobStatus, RemotePolicy, Seniority};
-use crate::domain::open_job::{OpenJob, TextMatches};
+use crate::domain::open_job::OpenJob;
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Float, Text};
+use diesel::sql_types::Text;
 use std::collections::HashMap;
 
 /// The channel the triggers notify on; payloads are job ids, `sync:<n>`, `reload` (after a
@@ -136,64 +134,6 @@ pub fn load_open_by_ids(
 ) -> RepoResult<Vec<OpenJob>> {
     let rows: Vec<CatalogRow> = open_rows(now).filter(jobs::id.eq_any(ids)).load(conn)?;
     rows.into_iter().map(open_job).collect()
-}
-
-/// Published jobs whose search document matches `query` (web-search syntax), with their
-/// rank (title words weigh most, then technologies and company, then place, then the
-/// description); only among `among` when given.
-pub fn text_matches(
-    conn: &mut PgConnection,
-    query: &str,
-    among: Option<&[i64]>,
-) -> diesel::QueryResult<TextMatches> {
-    let matching =
-        sql::<Bool>("to_tsvector('simple', jobs.title || ' ' || jobs.description) @@ websearch_to_tsquery('simple', (")
-            .bind::<Text, _>(query.to_owned())
-            .sql("))");
-    let rank = sql::<Float>(
-        "ts_rank(to_tsvector('simple', jobs.title || ' ' || jobs.description), websearch_to_tsquery('simple', (",
-    )
-    .bind::<Text, _>(query.to_owned())
-    .sql(")))");
-    let mut select = jobs::table
-        .filter(jobs::status.eq(JobStatus::Published.as_str()))
-        .filter(matching)
-        .select((jobs::id, rank))
-        .into_boxed();
-    if let Some(ids) = among {
-        select = select.filter(jobs::id.eq_any(ids.to_vec()));
-    }
-    Ok(select.load::<(i64, f32)>(conn)?.into_iter().collect())
-}
-
-/// Published jobs posted after `after` and by `until` whose search document matches
-/// `query`, with their rank: the text matches among a digest run's new jobs. The
-/// posting-time index narrows the rows first, so common words cost no more than rare
-/// ones.
-pub fn text_matches_posted_between(
-    conn: &mut PgConnection,
-    query: &str,
-    after: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> RepoResult<TextMatches> {
-    let matching =
-        sql::<Bool>("to_tsvector('simple', jobs.title || ' ' || jobs.description) @@ websearch_to_tsquery('simple', (")
-            .bind::<Text, _>(query.to_owned())
-            .sql("))");
-    let rank = sql::<Float>(
-        "ts_rank(to_tsvector('simple', jobs.title || ' ' || jobs.description), websearch_to_tsquery('simple', (",
-    )
-    .bind::<Text, _>(query.to_owned())
-    .sql(")))");
-    Ok(jobs::table
-        .filter(jobs::status.eq(JobStatus::Published.as_str()))
-        .filter(jobs::posted_at.gt(after))
-        .filter(jobs::posted_at.le(until))
-        .filter(matching)
-        .select((jobs::id, rank))
-        .load::<(i64, f32)>(conn)?
-        .into_iter()
-        .collect())
 }
 
 /// Every technology's name by slug.

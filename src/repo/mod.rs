@@ -15,6 +15,7 @@ pub mod images;
 pub mod intake;
 pub mod jobs;
 pub mod outbox;
+pub mod search;
 pub mod seo;
 pub mod slugs;
 pub mod technologies;

@@ -320,7 +320,7 @@ pub fn alert_search(filter: &JobFilter) -> String {
 }
 
 /// The jobs matching the search words, when there are any. Concurrent requests for the
-/// same words share one database query.
+/// same words share one search of the text index, on the blocking pool.
 pub async fn text_matches(
     state: &AppState,
     filter: &JobFilter,
@@ -328,16 +328,14 @@ pub async fn text_matches(
     let Some(words) = filter.query.clone() else {
         return Ok(None);
     };
-    let pool = state.pool.clone();
+    let catalog = state.catalog.clone();
     let matches = state
         .catalog
         .text_matches(&words, || {
             let words = words.clone();
             async move {
-                with_conn(&pool, move |conn| {
-                    Ok(repo::catalog::text_matches(conn, &words, None)?)
-                })
-                .await
+                let found = web::block(move || catalog.find_text(&words)).await?;
+                Ok::<_, WebError>(found?)
             }
         })
         .await?;

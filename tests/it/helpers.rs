@@ -256,6 +256,7 @@ pub async fn spawn_app_with(
         ("RUST_LOG", "warn".to_owned()),
         ("DB_POOL_SIZE", "4".to_owned()),
         ("UPLOAD_DIR", db.upload_dir().display().to_string()),
+        ("SEARCH_INDEX_DIR", "memory".to_owned()),
         ("MAIL_DIR", db.mail_dir().display().to_string()),
         // Tests send the job form at once; the minimum fill time has its own test.
         ("SUBMIT_MIN_SECONDS", "0".to_owned()),
@@ -641,6 +642,7 @@ pub async fn spawn_instance_with(app: &TestApp, extra: &[(&'static str, &str)]) 
         ("RUST_LOG", "warn".to_owned()),
         ("DB_POOL_SIZE", "4".to_owned()),
         ("UPLOAD_DIR", app.db.upload_dir().display().to_string()),
+        ("SEARCH_INDEX_DIR", "memory".to_owned()),
         ("MAIL_DIR", app.db.mail_dir().display().to_string()),
         ("SUBMIT_MIN_SECONDS", "0".to_owned()),
     ]);

@@ -322,3 +322,172 @@ async fn a_published_job_shows_and_a_closed_one_leaves_within_a_second() {
     shows_everywhere_within_a_second(&app, "Steady Rust Engineer", false).await;
     assert!(visitor_sees(&app, "/jobs", "1 open job").await);
 }
+
+/// The candidates listed on `page`, in the order they appear.
+fn titles_in_order(page: &crate::helpers::Page, candidates: &[&str]) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = candidates
+        .iter()
+        .filter_map(|title| {
+            page.body
+                .find(&format!(">{title}</a>"))
+                .map(|at| (at, (*title).to_owned()))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, title)| title).collect()
+}
+
+#[actix_web::test]
+async fn rust_ranks_rust_jobs_first_whatever_their_age() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.technology("python", "Python");
+    let now = Utc::now();
+    app.insert(
+        JobBuilder::new("Python Developer")
+            .technologies(&["python"])
+            .description("We might try Rust for one small tool next year.")
+            .posted(now - Duration::hours(1)),
+    );
+    app.insert(
+        JobBuilder::new("Rust Engineer")
+            .technologies(&["rust"])
+            .posted(now - Duration::days(25)),
+    );
+    app.insert(
+        JobBuilder::new("Backend Engineer")
+            .technologies(&["rust", "postgresql"])
+            .description("Services in Rust on PostgreSQL.")
+            .posted(now - Duration::days(10)),
+    );
+    app.insert(JobBuilder::new("Go Developer").technologies(&["go"]));
+
+    let page = app.get("/jobs?q=rust").await;
+
+    let order = titles_in_order(
+        &page,
+        &[
+            "Python Developer",
+            "Rust Engineer",
+            "Backend Engineer",
+            "Go Developer",
+        ],
+    );
+    assert_eq!(
+        order,
+        ["Rust Engineer", "Backend Engineer", "Python Developer"],
+        "Rust jobs first, a passing mention last, unrelated jobs not at all"
+    );
+}
+
+#[actix_web::test]
+async fn senior_python_berlin_puts_senior_python_jobs_in_berlin_first() {
+    use jobboard::domain::job::Seniority;
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.technology("python", "Python");
+    let now = Utc::now();
+    app.insert(
+        JobBuilder::new("Senior Python Engineer")
+            .technologies(&["python"])
+            .seniority(Seniority::Senior)
+            .city("Berlin")
+            .posted(now - Duration::days(20)),
+    );
+    app.insert(
+        JobBuilder::new("Junior Python Developer")
+            .technologies(&["python"])
+            .seniority(Seniority::Junior)
+            .city("Berlin")
+            .description("A senior engineer mentors you.")
+            .posted(now - Duration::hours(2)),
+    );
+    app.insert(
+        JobBuilder::new("Senior Data Engineer")
+            .technologies(&["python"])
+            .seniority(Seniority::Senior)
+            .city("Hamburg")
+            .description("Our Berlin office is a train ride away.")
+            .posted(now - Duration::hours(1)),
+    );
+    app.insert(
+        JobBuilder::new("Senior Rust Engineer")
+            .technologies(&["rust"])
+            .seniority(Seniority::Senior)
+            .city("Berlin"),
+    );
+
+    let page = app.get("/jobs?q=senior+python+berlin").await;
+
+    let order = titles_in_order(
+        &page,
+        &[
+            "Senior Python Engineer",
+            "Junior Python Developer",
+            "Senior Data Engineer",
+            "Senior Rust Engineer",
+        ],
+    );
+    assert_eq!(
+        order.first().map(String::as_str),
+        Some("Senior Python Engineer")
+    );
+    assert!(
+        !order.contains(&"Senior Rust Engineer".to_owned()),
+        "every word must match: {order:?}"
+    );
+}
+
+#[actix_web::test]
+async fn mistyped_words_of_five_letters_or_more_still_find_jobs() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.technology("kubernetes", "Kubernetes");
+    app.technology("python", "Python");
+    app.insert(JobBuilder::new("Platform Engineer").technologies(&["kubernetes"]));
+    app.insert(JobBuilder::new("Data Scientist").technologies(&["python"]));
+    app.insert(JobBuilder::new("Go Developer").technologies(&["go"]));
+    let all = ["Platform Engineer", "Data Scientist", "Go Developer"];
+
+    for (query, expected) in [
+        ("kubernets", "Platform Engineer"),
+        ("kubernetes", "Platform Engineer"),
+        ("pyhton", "Data Scientist"),
+    ] {
+        let page = app.get(&format!("/jobs?q={query}")).await;
+        assert_eq!(
+            titles_found(&page, &all),
+            vec![expected.to_owned()],
+            "q={query}"
+        );
+    }
+    // Short words must match as typed: "og" is not "go".
+    let short = app.get("/jobs?q=og").await;
+    assert!(titles_found(&short, &all).is_empty());
+}
+
+#[actix_web::test]
+async fn csharp_matches_neither_c_nor_cpp_and_exclusion_removes_jobs() {
+    let app = spawn_app().await;
+    technology_fixtures(&app);
+    app.technology("php", "PHP");
+    app.insert(
+        JobBuilder::new("Web Engineer")
+            .technologies(&["php"])
+            .description("Laravel and a little C# on the side."),
+    );
+
+    let csharp = app.get("/jobs?q=c%23").await;
+    let without_php = app.get("/jobs?q=c%23+-php").await;
+
+    let mut all = TECH_TITLES.to_vec();
+    all.push("Web Engineer");
+    assert_eq!(
+        titles_found(&csharp, &all),
+        vec!["Application Engineer".to_owned(), "Web Engineer".to_owned()]
+    );
+    assert_eq!(
+        titles_found(&without_php, &all),
+        vec!["Application Engineer".to_owned()]
+    );
+}
