@@ -491,3 +491,48 @@ async fn csharp_matches_neither_c_nor_cpp_and_exclusion_removes_jobs() {
         vec!["Application Engineer".to_owned()]
     );
 }
+
+#[actix_web::test]
+async fn the_index_on_disk_is_built_once_then_caught_up_after_a_restart() {
+    use jobboard::search::sync::{Outcome, bring_up_to_date};
+    use jobboard::search::{Location, TextIndex};
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Lighthouse Keeper"));
+    app.insert(JobBuilder::new("Closed Role").status(jobboard::domain::job::JobStatus::Closed));
+    let dir = std::env::temp_dir().join(format!("{}_text_index", app.db.name));
+    let _ = std::fs::remove_dir_all(&dir);
+    let names = std::collections::HashMap::new();
+    let mut conn = app.conn();
+    let mut progress_calls = 0;
+
+    let index = TextIndex::open(Location::Directory(dir.clone())).unwrap();
+    assert!(index.search("lighthouse").is_err(), "nothing to search before the build");
+    let first = bring_up_to_date(&mut conn, &index, &names, &mut |_, _| progress_calls += 1);
+    assert_eq!(first.unwrap(), Outcome::Rebuilt(1), "only the published job");
+    assert!(progress_calls > 0);
+    assert_eq!(index.search("lighthouse").unwrap().len(), 1);
+    drop(index);
+
+    // Written while no server ran.
+    app.insert(JobBuilder::new("Harbour Pilot"));
+    let reopened = TextIndex::open(Location::Directory(dir.clone())).unwrap();
+    assert_eq!(reopened.search("lighthouse").unwrap().len(), 1, "kept on disk");
+    let second = bring_up_to_date(&mut conn, &reopened, &names, &mut |_, _| {}).unwrap();
+    assert!(
+        matches!(second, Outcome::CaughtUp(n) if n >= 1),
+        "caught up, not rebuilt: {second:?}"
+    );
+    assert_eq!(reopened.search("harbour pilot").unwrap().len(), 1);
+    drop(reopened);
+
+    // An index of another database is not trusted.
+    let other = crate::helpers::TestDatabase::new();
+    let mut other_conn = other.connect();
+    let again = TextIndex::open(Location::Directory(dir.clone())).unwrap();
+    let third = bring_up_to_date(&mut other_conn, &again, &names, &mut |_, _| {}).unwrap();
+    assert_eq!(third, Outcome::Rebuilt(0));
+    assert!(again.search("lighthouse").unwrap().is_empty());
+    drop(again);
+    let _ = std::fs::remove_dir_all(&dir);
+}
