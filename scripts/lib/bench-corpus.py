@@ -204,7 +204,9 @@ def main():
         if rng.random() < 0.4:
             words = [w.lower() for w in words]
         q = " ".join(" ".join(words).split())
-        if not q or len(q) > 200:
+        # Technology and city names can be two words ("Google Cloud", "Frankfurt am
+        # Main"): keep to three words in all.
+        if not q or len(q.split()) > 3 or len(q) > 200:
             return None
         params = {"q": q}
         if rng.random() < 0.5:

@@ -22,7 +22,9 @@
 --
 -- A connection left waiting at the end of its thread's slice for longer than the
 -- server's keep-alive is closed by the server; wrk counts that as a read error. Such
--- reconnections are counted (idle_reconnects, a lower bound) and taken off "read".
+-- reconnections are counted (idle_reconnects, a lower bound) and taken off "read";
+-- if it then waits longer than the server's client request timeout, the server
+-- answers 408, which is counted apart (idle_408), not as an answer.
 -- wrk counts a timeout for every connection that has waited longer than --timeout at
 -- each of its 2-second checks, so one slow answer can count several times.
 
@@ -78,6 +80,7 @@ function init(args)
 	connections = tonumber(args[4]) or 1
 	single = (connections == 1)
 	idle_calls = 0
+	idle_408 = 0
 end
 
 local function finish()
@@ -125,6 +128,13 @@ function request()
 end
 
 function response(status, headers, body)
+	-- The server answers 408 on a connection that sent no request within its client
+	-- request timeout: a connection waiting with nothing to ask (reconnected after a
+	-- keep-alive close). No URL was asked, so it is neither an answer nor an error.
+	if status == 408 and sent >= listed then
+		idle_408 = idle_408 + 1
+		return
+	end
 	answered = answered + 1
 	if status ~= 200 then
 		non200 = non200 + 1
@@ -144,7 +154,7 @@ end
 function done(summary, latency, requests)
 	local listed_total, answered_total, bad_total, first_bad, bad_path = 0, 0, 0, 0, "-"
 	local started, ended = nil, nil
-	local idle_reconnects = 0
+	local idle_reconnects, idle_timeouts = 0, 0
 	for _, thread in ipairs(threads) do
 		-- Each connection asks once when it finds nothing left; it asks again only when
 		-- it was reconnected after the server closed it while it waited (keep-alive
@@ -153,6 +163,7 @@ function done(summary, latency, requests)
 		if extra > 0 then
 			idle_reconnects = idle_reconnects + extra
 		end
+		idle_timeouts = idle_timeouts + (thread:get("idle_408") or 0)
 		listed_total = listed_total + (thread:get("listed") or 0)
 		answered_total = answered_total + (thread:get("answered") or 0)
 		bad_total = bad_total + (thread:get("non200") or 0)
@@ -180,7 +191,7 @@ function done(summary, latency, requests)
 	io.write(string.format(
 		"BENCH listed=%d answered=%d requests=%d seconds=%.3f rps=%.1f p50_ms=%.2f p95_ms=%.2f"
 			.. " p99_ms=%.2f max_ms=%.2f connect=%d read=%d write=%d timeout=%d non200=%d"
-			.. " first_bad_status=%d first_bad_path=%s idle_reconnects=%d\n",
+			.. " first_bad_status=%d first_bad_path=%s idle_reconnects=%d idle_408=%d\n",
 		listed_total,
 		answered_total,
 		summary.requests,
@@ -197,6 +208,7 @@ function done(summary, latency, requests)
 		bad_total,
 		first_bad,
 		bad_path,
-		idle_reconnects
+		idle_reconnects,
+		idle_timeouts
 	))
 end
