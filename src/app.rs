@@ -64,9 +64,10 @@ impl Application {
             catalog: LiveCatalog::start(
                 settings.database_url.expose().to_owned(),
                 settings.search_index.clone(),
+                settings.cache_budgets,
             ),
             board_counts: SharedBoardCounts::default(),
-            pages: PageCache::new(settings.page_cache),
+            pages: PageCache::new(settings.page_cache, settings.cache_budgets.page_bytes),
             images: Arc::new(LocalDirStore::new(settings.upload_dir.clone())),
             mail: MailWorker::start(
                 settings.database_url.expose().to_owned(),

@@ -86,6 +86,8 @@ pub struct Settings {
     /// Whether rendered pages are kept for a second (see `web::page_cache`); off only to
     /// measure what rendering costs.
     pub page_cache: bool,
+    /// The memory each cache may take, in bytes (see [`CacheBudgets`]).
+    pub cache_budgets: CacheBudgets,
     /// Where uploaded images are stored (the local image store).
     pub upload_dir: PathBuf,
     /// Where this server keeps its text index (`SEARCH_INDEX_DIR`; `memory` keeps it in
@@ -202,6 +204,24 @@ impl Settings {
             },
         };
 
+        let megabytes = |variable: &'static str, default: usize| -> Result<usize, ConfigError> {
+            match var(variable) {
+                None => Ok(default * MIB),
+                Some(raw) => match raw.parse::<usize>() {
+                    Ok(n) if (1..=4096).contains(&n) => Ok(n * MIB),
+                    _ => Err(ConfigError {
+                        variable,
+                        message: format!("'{raw}' is not a whole number of MiB from 1 to 4096"),
+                    }),
+                },
+            }
+        };
+        let cache_budgets = CacheBudgets {
+            page_bytes: megabytes("PAGE_CACHE_MB", 32)?,
+            text_bytes: megabytes("SEARCH_CACHE_MB", 48)?,
+            counts_bytes: megabytes("COUNTS_CACHE_MB", 8)?,
+        };
+
         let page_cache = match var("PAGE_CACHE").as_deref() {
             None | Some("on") => true,
             Some("off") => false,
@@ -304,6 +324,7 @@ impl Settings {
             db_acquire_timeout: Duration::from_millis(1500),
             static_dir: var("STATIC_DIR").map_or_else(|| PathBuf::from("static"), PathBuf::from),
             page_cache,
+            cache_budgets,
             upload_dir: var("UPLOAD_DIR").map_or_else(|| PathBuf::from("uploads"), PathBuf::from),
             search_index: match var("SEARCH_INDEX_DIR").as_deref() {
                 Some("memory") => crate::search::Location::Memory,
@@ -319,6 +340,30 @@ impl Settings {
             alert_digest_hour,
             alert_digest_check,
         })
+    }
+}
+
+const MIB: usize = 1024 * 1024;
+
+/// How much memory each cache may hold, in bytes: caches are bounded by size, not by a
+/// count of entries, so a few huge entries cannot outgrow the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheBudgets {
+    /// Rendered pages (`PAGE_CACHE_MB`, default 32).
+    pub page_bytes: usize,
+    /// Search words' matches and their orders (`SEARCH_CACHE_MB`, default 48).
+    pub text_bytes: usize,
+    /// Searches' totals and facet counts (`COUNTS_CACHE_MB`, default 8).
+    pub counts_bytes: usize,
+}
+
+impl Default for CacheBudgets {
+    fn default() -> Self {
+        Self {
+            page_bytes: 32 * MIB,
+            text_bytes: 48 * MIB,
+            counts_bytes: 8 * MIB,
+        }
     }
 }
 

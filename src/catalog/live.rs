@@ -13,6 +13,7 @@ use super::{
 use crate::domain::filter::{JobFilter, JobSearch, Sort};
 use crate::refresh::Kept;
 use crate::repo::{self, RepoError, RepoResult};
+use crate::config::CacheBudgets;
 use crate::search::{self, Location, SearchError, TextIndex};
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -35,16 +36,12 @@ const FULL_RELOAD_AFTER: usize = 50_000;
 /// Jobs read per query when loading everything.
 const LOAD_CHUNK: i64 = 50_000;
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
-/// The text-match cache keeps at most this many searches and this many matches in all
-/// (12 bytes each, 48 MB). A word found in every one of a million jobs still fits.
-const TEXT_CACHE_ENTRIES: usize = 512;
-const TEXT_CACHE_MATCHES: usize = 4_000_000;
-/// Ordered text matches kept at most, in all (4 bytes each).
-const TEXT_ORDER_POSITIONS: usize = 8_000_000;
+/// A cached text match takes 12 bytes (id and rank), an ordered one 4; an entry of
+/// either cache about this much besides its matches (key, map slot, bookkeeping).
+const TEXT_ENTRY_OVERHEAD_BYTES: usize = 128;
 /// A search's total and facets are shared for this long while no job changes; the
 /// time matters only for jobs expiring and "posted within" windows moving on.
 const COUNTS_TTL: Duration = Duration::from_secs(1);
-const COUNTS_ENTRIES: usize = 4_096;
 /// Out-of-date counts are used only while someone recounts, and never past this age.
 const COUNTS_MAX_STALE: Duration = Duration::from_secs(10);
 /// Board-wide tallies are shared for this long when nothing changed.
@@ -72,6 +69,10 @@ pub struct LiveCatalog {
     /// When the last background computation of salary figures started (see
     /// [`Self::publish`]); `None` while none ever ran.
     salary_prefetch: Arc<Mutex<Option<Instant>>>,
+    /// The caches' sizes: half of `text_bytes` for matches, half for their orders.
+    budgets: CacheBudgets,
+    /// Bytes held by `counts`, roughly (see [`SharedCounts::cost`]).
+    counts_bytes: std::sync::atomic::AtomicUsize,
     /// Tells the thread to finish; see [`Self::stop`].
     stopping: Arc<AtomicBool>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -112,7 +113,8 @@ struct TextCache {
     /// store matches that missed the change.
     epoch: u64,
     entries: HashMap<String, (Arc<TextMatches>, u64)>,
-    matches: usize,
+    /// Bytes the entries take (see [`text_cost`]).
+    bytes: usize,
     uses: u64,
 }
 
@@ -120,7 +122,7 @@ impl LiveCatalog {
     /// Starts following `database_url` on a thread of its own, with the text index at
     /// `text_index`. The thread ends when the last reference to the returned catalog is
     /// dropped.
-    pub fn start(database_url: String, text_index: Location) -> Arc<Self> {
+    pub fn start(database_url: String, text_index: Location, budgets: CacheBudgets) -> Arc<Self> {
         let text_index = TextIndex::open(text_index.clone()).unwrap_or_else(|e| {
             tracing::error!(error = %e, location = ?text_index, "cannot open the text index; keeping it in memory");
             TextIndex::in_memory()
@@ -137,6 +139,8 @@ impl LiveCatalog {
             text_flights: Mutex::new(HashMap::new()),
             text_orders: Mutex::new(HashMap::new()),
             salary_prefetch: Arc::new(Mutex::new(None)),
+            budgets,
+            counts_bytes: std::sync::atomic::AtomicUsize::new(0),
             stopping: Arc::new(AtomicBool::new(false)),
             thread: Mutex::new(None),
         });
@@ -252,9 +256,18 @@ impl LiveCatalog {
         }
         let order = Arc::new(catalog.order_text(matches, sort));
         let mut orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
-        let kept: usize = orders.values().map(|o| o.order.len()).sum();
-        if orders.len() >= TEXT_CACHE_ENTRIES || kept + order.len() > TEXT_ORDER_POSITIONS {
-            orders.clear();
+        let order_cost = |o: &[u32]| o.len() * 4 + TEXT_ENTRY_OVERHEAD_BYTES;
+        let budget = self.budgets.text_bytes / 2;
+        if order_cost(&order) > budget / 2 {
+            return order;
+        }
+        let kept: usize = orders.values().map(|o| order_cost(&o.order)).sum();
+        if kept + order_cost(&order) > budget {
+            orders.retain(|_, o| o.catalog.strong_count() > 0 && o.matches.strong_count() > 0);
+            let kept: usize = orders.values().map(|o| order_cost(&o.order)).sum();
+            if kept + order_cost(&order) > budget {
+                orders.clear();
+            }
         }
         orders.insert(
             key,
@@ -283,21 +296,29 @@ impl LiveCatalog {
 
     fn share_counts(&self, key: CountsKey, catalog: &Arc<Catalog>, found: &CatalogResult) {
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        if counts.len() >= COUNTS_ENTRIES {
-            counts.retain(|_, shared| shared.kept.age() < COUNTS_MAX_STALE);
-            if counts.len() >= COUNTS_ENTRIES {
+        let shared = SharedCounts {
+            catalog: Arc::downgrade(catalog),
+            kept: Kept::now(),
+            total: found.total,
+            facets: found.facets.clone(),
+        };
+        let cost = shared.cost(&key);
+        let mut bytes = self.counts_bytes.load(Ordering::Relaxed);
+        if bytes + cost > self.budgets.counts_bytes {
+            counts.retain(|_, shared| {
+                shared.kept.age() < COUNTS_TTL && shared.catalog.strong_count() > 0
+            });
+            bytes = counts.iter().map(|(k, c)| c.cost(k)).sum();
+            if bytes + cost > self.budgets.counts_bytes {
                 counts.clear();
+                bytes = 0;
             }
         }
-        counts.insert(
-            key,
-            SharedCounts {
-                catalog: Arc::downgrade(catalog),
-                kept: Kept::now(),
-                total: found.total,
-                facets: found.facets.clone(),
-            },
-        );
+        if let Some(old) = counts.get(&key) {
+            bytes = bytes.saturating_sub(old.cost(&key));
+        }
+        counts.insert(key, shared);
+        self.counts_bytes.store(bytes + cost, Ordering::Relaxed);
     }
 
     /// Changes whenever the catalog does (and with every sync token): what is derived
@@ -408,13 +429,12 @@ impl LiveCatalog {
     /// Stores matches computed since `epoch`, unless jobs changed meanwhile.
     fn remember_text(&self, query: &str, matches: Arc<TextMatches>, epoch: u64) {
         let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.epoch != epoch || matches.len() > TEXT_CACHE_MATCHES / 2 {
+        let budget = self.budgets.text_bytes / 2;
+        let cost = text_cost(query, &matches);
+        if cache.epoch != epoch || cost > budget / 2 {
             return;
         }
-        while !cache.entries.is_empty()
-            && (cache.entries.len() >= TEXT_CACHE_ENTRIES
-                || cache.matches + matches.len() > TEXT_CACHE_MATCHES)
-        {
+        while !cache.entries.is_empty() && cache.bytes + cost > budget {
             let Some(oldest) = cache
                 .entries
                 .iter()
@@ -424,14 +444,14 @@ impl LiveCatalog {
                 break;
             };
             if let Some((gone, _)) = cache.entries.remove(&oldest) {
-                cache.matches -= gone.len();
+                cache.bytes -= text_cost(&oldest, &gone);
             }
         }
         cache.uses += 1;
         let uses = cache.uses;
-        cache.matches += matches.len();
+        cache.bytes += cost;
         if let Some((old, _)) = cache.entries.insert(query.to_owned(), (matches, uses)) {
-            cache.matches -= old.len();
+            cache.bytes -= text_cost(query, &old);
         }
     }
 
@@ -483,7 +503,12 @@ impl LiveCatalog {
         let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
         cache.epoch += 1;
         cache.entries.clear();
-        cache.matches = 0;
+        cache.bytes = 0;
+    }
+
+    /// Whether the text index can answer (it may be out of date for a moment).
+    pub fn text_index_ready(&self) -> bool {
+        self.text_index.is_ready()
     }
 
     /// The jobs matching search words, from the text index: a search of the whole
@@ -495,6 +520,35 @@ impl LiveCatalog {
             }
             other => RepoError::InvalidRow(other.to_string()),
         })
+    }
+}
+
+/// What a cached text match entry takes, roughly.
+fn text_cost(query: &str, matches: &TextMatches) -> usize {
+    query.len() + matches.len() * 12 + TEXT_ENTRY_OVERHEAD_BYTES
+}
+
+/// What a facet list takes, roughly: its names and counts.
+fn found_facets_cost(facets: &FacetCounts) -> usize {
+    let named = |list: &[(String, i64)]| list.iter().map(|(n, _)| n.len() + 32).sum::<usize>();
+    named(&facets.technologies)
+        + named(&facets.cities)
+        + named(&facets.remote)
+        + named(&facets.seniority)
+        + named(&facets.employment)
+        + (facets.posted.len() + facets.salary.len()) * 16
+}
+
+impl SharedCounts {
+    /// What this entry and its key take, roughly.
+    fn cost(&self, key: &CountsKey) -> usize {
+        let filter = &key.filter;
+        let key_bytes = std::mem::size_of::<CountsKey>()
+            + filter.query.as_ref().map_or(0, String::len)
+            + filter.technologies.len() * 32
+            + filter.cities.iter().map(|c| c.len() + 24).sum::<usize>()
+            + key.salary_steps.len() * 4;
+        key_bytes + std::mem::size_of::<Self>() + found_facets_cost(&self.facets)
     }
 }
 

@@ -213,6 +213,11 @@ impl TextIndex {
             .filter(|through| through.layout == LAYOUT_VERSION))
     }
 
+    /// Whether an index is open to search.
+    pub fn is_ready(&self) -> bool {
+        self.generation().is_some()
+    }
+
     /// Jobs in the index.
     pub fn len(&self) -> u64 {
         self.generation()

@@ -14,10 +14,12 @@ pub async fn live() -> HttpResponse {
         .body("ok\n")
 }
 
-/// Readiness: the database answers too, and the job catalog has loaded.
+/// Readiness: the database answers too, the job catalog has loaded and the text index
+/// can answer search words.
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let checked = match with_conn(&state.pool, crate::repo::health::ping).await {
         Ok(()) if state.catalog.current().is_none() => Err("job catalog still loading"),
+        Ok(()) if !state.catalog.text_index_ready() => Err("text index being built"),
         Ok(()) => Ok(()),
         Err(WebError::Unavailable) => Err("database unavailable"),
         Err(_) => Err("database check failed"),

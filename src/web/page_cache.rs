@@ -27,8 +27,8 @@ const PAGE_TTL: Duration = Duration::from_secs(1);
 /// meanwhile get the previous version rather than all rendering it at once (the burst
 /// every busy page would see each second). Past this age nothing old is served.
 const MAX_STALE: Duration = Duration::from_secs(10);
-const MAX_PAGES: usize = 2_000;
-const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// What a kept page costs beyond its key and body (headers, bookkeeping), roughly.
+const PAGE_OVERHEAD_BYTES: usize = 512;
 /// Larger pages are not worth a slot.
 const MAX_PAGE_BYTES: usize = 512 * 1024;
 
@@ -41,15 +41,22 @@ struct CachedPage {
 
 pub struct PageCache {
     enabled: bool,
+    /// The most the kept pages may take, keys and bodies included (`PAGE_CACHE_MB`).
+    budget_bytes: usize,
     pages: Mutex<(HashMap<String, CachedPage>, usize)>,
 }
 
 impl PageCache {
-    pub fn new(enabled: bool) -> Self {
+    pub fn new(enabled: bool, budget_bytes: usize) -> Self {
         Self {
             enabled,
+            budget_bytes,
             pages: Mutex::default(),
         }
+    }
+
+    fn cost(key: &str, body: &Bytes) -> usize {
+        key.len() + body.len() + PAGE_OVERHEAD_BYTES
     }
 
     /// The page to serve for `key`, or `None` when this request should render it (it is
@@ -67,15 +74,20 @@ impl PageCache {
     fn put(&self, key: String, catalog_version: u64, headers: HeaderMap, body: Bytes) {
         let mut guard = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         let (pages, bytes) = &mut *guard;
-        if pages.len() >= MAX_PAGES || *bytes + body.len() > MAX_BYTES {
-            pages.retain(|_, p| p.catalog_version == catalog_version && p.kept.age() < MAX_STALE);
-            *bytes = pages.values().map(|p| p.body.len()).sum();
-            if pages.len() >= MAX_PAGES || *bytes + body.len() > MAX_BYTES {
+        let cost = Self::cost(&key, &body);
+        if *bytes + cost > self.budget_bytes {
+            pages.retain(|_, p| p.catalog_version == catalog_version && p.kept.age() < PAGE_TTL);
+            *bytes = pages.iter().map(|(k, p)| Self::cost(k, &p.body)).sum();
+            if *bytes + cost > self.budget_bytes {
                 return;
             }
         }
-        *bytes += body.len();
-        if let Some(old) = pages.insert(
+        *bytes += cost;
+        let old_cost = pages.get(&key).map(|old| Self::cost(&key, &old.body));
+        if let Some(old_cost) = old_cost {
+            *bytes -= old_cost;
+        }
+        pages.insert(
             key,
             CachedPage {
                 kept: Kept::now(),
@@ -83,9 +95,7 @@ impl PageCache {
                 headers,
                 body,
             },
-        ) {
-            *bytes -= old.body.len();
-        }
+        );
     }
 }
 

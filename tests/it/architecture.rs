@@ -8,20 +8,27 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     (
         "domain",
         &[
-            "app", "cli", "config", "db", "repo", "catalog", "views", "web", "seed", "media",
-            "mail",
+            "app", "cli", "config", "db", "repo", "catalog", "search", "views", "web", "seed",
+            "media", "mail",
         ],
     ),
     (
         "db",
         &[
-            "app", "cli", "repo", "catalog", "views", "web", "seed", "media", "mail",
+            "app", "cli", "repo", "catalog", "search", "views", "web", "seed", "media", "mail",
         ],
     ),
     (
         "repo",
         &[
-            "app", "cli", "catalog", "views", "web", "seed", "media", "mail",
+            "app", "cli", "catalog", "search", "views", "web", "seed", "media", "mail",
+        ],
+    ),
+    // The text index sits beside the catalog, below it: the catalog feeds it changes.
+    (
+        "search",
+        &[
+            "app", "cli", "catalog", "views", "web", "seed", "media", "mail", "alerts",
         ],
     ),
     (
