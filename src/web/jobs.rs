@@ -132,6 +132,7 @@ pub async fn render_listing(
     let cities = &counts.cities;
     let catalog = state.catalog.clone();
     let text = text_matches(state, &search.filter).await?;
+    let kept = state.catalog.last_change();
     let (found, jobs, technologies, last_change) = with_conn(&state.pool, move |conn| {
         let found = catalog.search(
             conn,
@@ -146,7 +147,7 @@ pub async fn render_listing(
             found,
             jobs,
             repo::technologies::all(conn)?,
-            repo::seo::last_change(conn, now)?,
+            super::seo::last_change(kept, conn, now)?,
         ))
     })
     .await?;
@@ -655,11 +656,12 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
+    let kept = state.catalog.last_change();
     let lookup = with_conn(&state.pool, move |conn| {
         lookup(conn, Entity::Job, &slug, |conn| {
             let page = repo::jobs::find_public_by_slug(conn, &slug)?;
             let similar = repo::jobs::similar(conn, &page.job.summary, 4, now)?;
-            Ok((page, similar, repo::seo::last_change(conn, now)?))
+            Ok((page, similar, super::seo::last_change(kept, conn, now)?))
         })
     })
     .await?;
