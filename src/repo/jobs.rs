@@ -1,4 +1,4 @@
-//! Jobs: listings, the job page, similar jobs and inserts.
+//! Jobs: listings, the job page, the cards of similar jobs and inserts.
 
 use super::convert;
 use super::{RepoError, RepoResult};
@@ -168,49 +168,6 @@ pub fn find_public_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<J
         },
         company,
     })
-}
-
-#[derive(QueryableByName)]
-struct SimilarRow {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
-/// Open jobs most like the given one: most shared technologies, then the same city, then
-/// the newest. Each technology contributes only its newest candidates, so the cost stays
-/// flat however many jobs a popular technology has.
-pub fn similar(
-    conn: &mut PgConnection,
-    job: &JobSummary,
-    limit: i64,
-    now: DateTime<Utc>,
-) -> RepoResult<Vec<JobSummary>> {
-    let ids: Vec<SimilarRow> = diesel::sql_query(
-        "SELECT candidate.job_id AS id
-           FROM job_technologies own
-           CROSS JOIN LATERAL (
-                SELECT jt.job_id
-                  FROM job_technologies jt
-                  JOIN jobs j ON j.id = jt.job_id
-                 WHERE jt.technology_id = own.technology_id
-                   AND jt.job_id <> $1
-                   AND j.status = 'published'
-                   AND j.valid_through > $2
-                 ORDER BY jt.job_id DESC
-                 LIMIT 50) candidate
-           JOIN jobs cj ON cj.id = candidate.job_id
-          WHERE own.job_id = $1
-          GROUP BY candidate.job_id, cj.city, cj.posted_at
-          ORDER BY count(*) DESC, (cj.city IS NOT DISTINCT FROM $3) DESC, cj.posted_at DESC, candidate.job_id DESC
-          LIMIT $4",
-    )
-    .bind::<BigInt, _>(job.id)
-    .bind::<diesel::sql_types::Timestamptz, _>(now)
-    .bind::<diesel::sql_types::Nullable<Text>, _>(job.location.city.clone())
-    .bind::<BigInt, _>(limit)
-    .load(conn)?;
-    let ids: Vec<i64> = ids.into_iter().map(|r| r.id).collect();
-    summaries_in_order(conn, &ids)
 }
 
 /// Whether there are any jobs at all (the first start seeds demo content when not).

@@ -649,6 +649,9 @@ fn active_filter_chips(
     chips
 }
 
+/// Similar jobs on a job page.
+const SIMILAR_JOBS: usize = 4;
+
 #[tracing::instrument(skip(state))]
 pub async fn show(
     state: web::Data<AppState>,
@@ -656,11 +659,24 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
+    let catalog = state.catalog.current();
     let kept = state.catalog.last_change();
     let lookup = with_conn(&state.pool, move |conn| {
         lookup(conn, Entity::Job, &slug, |conn| {
             let page = repo::jobs::find_public_by_slug(conn, &slug)?;
-            let similar = repo::jobs::similar(conn, &page.job.summary, 4, now)?;
+            let s = &page.job.summary;
+            let technologies: Vec<&str> = s.technologies.iter().map(|t| t.slug.as_str()).collect();
+            // None while the catalog loads: the page goes without for that moment.
+            let similar = catalog.as_ref().map_or_else(Vec::new, |c| {
+                c.similar(
+                    s.id,
+                    &technologies,
+                    s.location.city.as_deref(),
+                    SIMILAR_JOBS,
+                    now,
+                )
+            });
+            let similar = repo::jobs::summaries_in_order(conn, &similar)?;
             Ok((page, similar, super::seo::last_change(kept, conn, now)?))
         })
     })
