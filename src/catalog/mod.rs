@@ -1124,7 +1124,11 @@ mod tests {
         let newest: Vec<i64> = (1..=64).collect();
         assert_eq!(catalog.similar(0, &["rust"], None, 100, now()), newest);
 
-        let changed = catalog.with_changes(&[1, 2], vec![job(101, "Köln", &["rust", "go"])]);
+        let newest_of_all = OpenJob {
+            posted_at: now(),
+            ..job(101, "Köln", &["rust", "go"])
+        };
+        let changed = catalog.with_changes(&[1, 2], vec![newest_of_all]);
         let found = changed.similar(0, &["go", "rust"], Some("Köln"), 3, now());
         assert_eq!(
             found,
