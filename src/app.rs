@@ -1,6 +1,7 @@
 //! Builds the HTTP server: shared state, middleware and the route table.
 
 use crate::alerts::{DigestTimer, digest::DigestConfig};
+use crate::backfill::DescriptionBackfill;
 use crate::catalog::live::LiveCatalog;
 use crate::config::Settings;
 use crate::db;
@@ -80,6 +81,7 @@ impl Application {
             notices,
             alert_key: settings.secret_key.clone(),
             digests,
+            backfill: DescriptionBackfill::start(settings.database_url.expose().to_owned()),
         });
         let shared_state = state.clone();
         let server = HttpServer::new(move || {
@@ -139,6 +141,12 @@ impl Application {
     /// [`DigestTimer::stop`]).
     pub fn digest_timer(&self) -> Arc<DigestTimer> {
         self.state.digests.clone()
+    }
+
+    /// The background rendering of stored job descriptions; stop it after the server
+    /// (see [`DescriptionBackfill::stop`]).
+    pub fn description_backfill(&self) -> Arc<DescriptionBackfill> {
+        self.state.backfill.clone()
     }
 
     pub fn port(&self) -> u16 {

@@ -284,11 +284,13 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
         let mail = app.mail_worker();
         let notices = app.notice_worker();
         let digests = app.digest_timer();
+        let backfill = app.description_backfill();
         tracing::info!(url = %app.base_url(), "jobboard is listening on {}", app.base_url());
         let served = app.into_server().await.context("server failed");
         catalog.stop();
         notices.stop();
         digests.stop();
+        backfill.stop();
         // After the server (and the timers): a request that queued mail just before the end has
         // committed, and whatever the worker has not sent stays queued for next time.
         mail.stop();

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod app;
+pub mod backfill;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -1,3 +1,6 @@
+DROP TRIGGER set_updated_at ON jobs;
+SELECT diesel_manage_updated_at('jobs');
+DROP INDEX jobs_description_unrendered_idx;
 ALTER TABLE jobs DROP COLUMN description_html;
 
 CREATE FUNCTION jobboard_search_text(input TEXT) RETURNS TEXT

@@ -9,5 +9,19 @@ DROP FUNCTION jobboard_search_text(TEXT);
 DROP FUNCTION jobboard_place_variants(TEXT);
 
 -- The description as sanitised HTML, rendered once when the job is written instead of
--- on every view. NULL until rendered: the job page renders it then.
+-- on every view. NULL until rendered: the job page renders it then, and each server
+-- fills such rows in the background after it starts; the partial index finds them
+-- without reading the table (and is empty once they are filled).
 ALTER TABLE jobs ADD COLUMN description_html TEXT;
+CREATE INDEX jobs_description_unrendered_idx ON jobs (id) WHERE description_html IS NULL;
+
+-- Filling in what is derived from a row (the rendered description) changes no content,
+-- so a session that says so (`jobboard.derived_only`) leaves updated_at alone: sitemaps,
+-- Last-Modified and the text index's catch-up read it.
+DROP TRIGGER set_updated_at ON jobs;
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON jobs FOR EACH ROW
+    WHEN (current_setting('jobboard.derived_only', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION diesel_set_updated_at();
+
+-- The text index catches up after a restart with the jobs changed since it last saw one,
+-- through jobs_updated_at_idx (there since the seo migration).

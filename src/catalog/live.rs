@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
@@ -46,6 +46,11 @@ const COUNTS_TTL: Duration = Duration::from_secs(1);
 const COUNTS_MAX_STALE: Duration = Duration::from_secs(10);
 /// Board-wide tallies are shared for this long when nothing changed.
 const TALLY_TTL: Duration = Duration::from_secs(1);
+/// The board's change time is read at least this often: jobs expiring and scheduled
+/// articles going live move it without a notification.
+const LAST_CHANGE_INTERVAL: Duration = Duration::from_secs(1);
+/// [`LiveCatalog::last_change`] before the first reading.
+const LAST_CHANGE_UNKNOWN: i64 = i64::MIN;
 
 /// The current catalog and what is derived from it.
 pub struct LiveCatalog {
@@ -73,6 +78,9 @@ pub struct LiveCatalog {
     budgets: CacheBudgets,
     /// Bytes held by `counts`, roughly (see [`SharedCounts::cost`]).
     counts_bytes: std::sync::atomic::AtomicUsize,
+    /// `repo::seo::last_change` as the thread last read it, in microseconds; see
+    /// [`Self::last_change`].
+    last_change_micros: AtomicI64,
     /// Tells the thread to finish; see [`Self::stop`].
     stopping: Arc<AtomicBool>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -141,6 +149,7 @@ impl LiveCatalog {
             salary_prefetch: Arc::new(Mutex::new(None)),
             budgets,
             counts_bytes: std::sync::atomic::AtomicUsize::new(0),
+            last_change_micros: AtomicI64::new(LAST_CHANGE_UNKNOWN),
             stopping: Arc::new(AtomicBool::new(false)),
             thread: Mutex::new(None),
         });
@@ -330,6 +339,23 @@ impl LiveCatalog {
     /// The highest sync token applied (see [`CHANNEL`]).
     pub fn synced_through(&self) -> u64 {
         self.synced.load(Ordering::Acquire)
+    }
+
+    /// The newest change to any public content (`repo::seo::last_change`), read after
+    /// every change the thread hears of and at least every [`LAST_CHANGE_INTERVAL`], so
+    /// pages need no query for their Last-Modified; `None` until first read.
+    pub fn last_change(&self) -> Option<DateTime<Utc>> {
+        match self.last_change_micros.load(Ordering::Acquire) {
+            LAST_CHANGE_UNKNOWN => None,
+            micros => DateTime::from_timestamp_micros(micros),
+        }
+    }
+
+    fn read_last_change(&self, conn: &mut PgConnection) -> RepoResult<()> {
+        let at = repo::seo::last_change(conn, Utc::now())?;
+        self.last_change_micros
+            .store(at.timestamp_micros(), Ordering::Release);
+        Ok(())
     }
 
     /// The salary figures of the current snapshot, computed on first use per snapshot
@@ -632,7 +658,9 @@ fn follow_once(database_url: &str, follower: &Follower) -> anyhow::Result<()> {
             return Ok(());
         };
         load_all(&mut conn, &live)?;
+        live.read_last_change(&mut conn)?;
     }
+    let mut last_change_read = Instant::now();
     let mut last_heard = Instant::now();
     let mut pending = Pending::default();
     let mut batch_started: Option<Instant> = None;
@@ -654,6 +682,10 @@ fn follow_once(database_url: &str, follower: &Follower) -> anyhow::Result<()> {
             conn.batch_execute("SELECT 1")?;
             last_heard = Instant::now();
         }
+        if last_change_read.elapsed() >= LAST_CHANGE_INTERVAL {
+            live.read_last_change(&mut conn)?;
+            last_change_read = Instant::now();
+        }
         // A sync request and a content change are answered at once; job changes wait for
         // the batch window.
         let due = pending.sync.is_some()
@@ -670,6 +702,10 @@ fn follow_once(database_url: &str, follower: &Follower) -> anyhow::Result<()> {
             let changed: Vec<i64> = batch.changed.into_iter().collect();
             apply_changes(&mut conn, &live, &changed)?;
         }
+        // Before the sync token is marked applied: whoever waits for it sees the change
+        // in Last-Modified too.
+        live.read_last_change(&mut conn)?;
+        last_change_read = Instant::now();
         if batch.content && batch.sync.is_none() {
             live.version.fetch_add(1, Ordering::AcqRel);
         }

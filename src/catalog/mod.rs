@@ -1,5 +1,6 @@
 //! The open jobs as compact rows in memory, for what PostgreSQL is slow at on a million
-//! jobs: exact counts, drill-down facets and deep pages of any filter combination.
+//! jobs: exact counts, drill-down facets and deep pages of any filter combination, and
+//! the jobs most like a given one.
 //!
 //! A [`Catalog`] is an immutable snapshot. [`live::LiveCatalog`] keeps the current one
 //! and replaces it as jobs change. Full-text matching stays in PostgreSQL: its matches
@@ -257,6 +258,10 @@ pub struct Catalog {
     by_salary: Vec<u32>,
     position_of: Positions,
     dictionary: Arc<Dictionary>,
+    /// Per technology index, the positions of its [`SIMILAR_CANDIDATES`] newest jobs:
+    /// where similar jobs are looked for (see [`Catalog::similar`]). At most 256 bytes a
+    /// technology, some 50 KB for 200 of them.
+    newest_by_technology: Vec<Box<[u32]>>,
     /// Salary figures, computed once per snapshot on first use (see
     /// [`Catalog::salary_stats`]).
     salary_stats: std::sync::OnceLock<Arc<SalaryStats>>,
@@ -413,6 +418,31 @@ impl Positions {
     }
 }
 
+/// How many of each technology's newest jobs [`Catalog::similar`] considers, like the
+/// SQL it replaced; a few more than the 50 it took, for jobs that expire after the
+/// snapshot was built and for the job itself.
+const SIMILAR_CANDIDATES: usize = 64;
+
+/// The positions of each technology's [`SIMILAR_CANDIDATES`] newest jobs in `entries`
+/// (newest first). One pass, ending once every list is full.
+fn newest_by_technology(entries: &[Entry], dictionary: &Dictionary) -> Vec<Box<[u32]>> {
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); dictionary.technologies.len()];
+    let mut unfilled = lists.len();
+    for (position, entry) in entries.iter().enumerate() {
+        if unfilled == 0 {
+            break;
+        }
+        for &t in dictionary.members(entry.technology_set) {
+            let list = &mut lists[usize::from(t)];
+            if list.len() < SIMILAR_CANDIDATES {
+                list.push(u32::try_from(position).unwrap_or(u32::MAX));
+                unfilled -= usize::from(list.len() == SIMILAR_CANDIDATES);
+            }
+        }
+    }
+    lists.into_iter().map(Vec::into_boxed_slice).collect()
+}
+
 /// Per-choice counts from a histogram whose bucket `b` met the first `b` choices.
 fn suffix_sums(histogram: &[i64]) -> Vec<i64> {
     (1..histogram.len())
@@ -463,11 +493,13 @@ impl Catalog {
         // Stable, so equal salaries stay newest first.
         by_salary.sort_by_key(|&i| std::cmp::Reverse(entries[i as usize].salary));
         let position_of = Positions::of(&entries);
+        let newest_by_technology = newest_by_technology(&entries, &dictionary);
         Self {
             entries,
             by_salary,
             position_of,
             dictionary,
+            newest_by_technology,
             salary_stats: std::sync::OnceLock::new(),
         }
     }
@@ -801,6 +833,56 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Up to `limit` ids of open jobs most like a job with `technologies` in `city` (no
+    /// city: remote), leaving out the job `id` itself: most shared technologies first,
+    /// then those in the same city, then the newest. Only each technology's newest jobs
+    /// are candidates, so it costs a few hundred lookups however many jobs there are.
+    pub fn similar(
+        &self,
+        id: i64,
+        technologies: &[&str],
+        city: Option<&str>,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Vec<i64> {
+        let now_micros = now.timestamp_micros();
+        let mut own: Vec<u16> = technologies
+            .iter()
+            .filter_map(|slug| self.dictionary.technology_index.get(*slug).copied())
+            .collect();
+        own.sort_unstable();
+        own.dedup();
+        let mut candidates: Vec<u32> = own
+            .iter()
+            .filter_map(|t| self.newest_by_technology.get(usize::from(*t)))
+            .flat_map(|list| list.iter().copied())
+            .filter(|&p| {
+                let entry = &self.entries[p as usize];
+                entry.id != id && entry.valid_through_micros > now_micros
+            })
+            .collect();
+        candidates.sort_unstable();
+        // An unknown city is no candidate's.
+        let city = self.dictionary.find_city(city);
+        let mut ranked: Vec<(usize, bool, u32)> = candidates
+            .chunk_by(|a, b| a == b)
+            .map(|same| {
+                let position = same[0];
+                let in_city = Some(self.entries[position as usize].city) == city;
+                (same.len(), in_city, position)
+            })
+            .collect();
+        // A lower position is newer.
+        ranked.sort_unstable_by_key(|&(shared, in_city, position)| {
+            (std::cmp::Reverse(shared), !in_city, position)
+        });
+        ranked
+            .into_iter()
+            .take(limit)
+            .map(|(_, _, position)| self.entries[position as usize].id)
+            .collect()
+    }
+
     /// The salary of job `id` in EUR a year as the statistics count it (the top of its
     /// range), when the snapshot holds the job and it states one in euros.
     pub fn salary_of(&self, id: i64) -> Option<u32> {
@@ -1062,6 +1144,61 @@ mod tests {
     }
 
     #[test]
+    fn similar_jobs_share_most_technologies_then_the_city_then_are_newest() {
+        let catalog = Catalog::build(vec![
+            job(1, "Berlin", &["rust", "go"]),
+            job(2, "Hamburg", &["go", "rust"]),
+            job(3, "Berlin", &["rust"]),
+            job(4, "Hamburg", &["rust"]),
+            job(5, "Berlin", &["go"]),
+            job(6, "Berlin", &["python"]),
+            OpenJob {
+                valid_through: now() - Duration::seconds(1),
+                ..job(7, "Berlin", &["rust", "go"])
+            },
+        ]);
+        let similar = |limit| catalog.similar(1, &["rust", "go"], Some("Berlin"), limit, now());
+        assert_eq!(
+            similar(10),
+            vec![2, 3, 5, 4],
+            "never itself, nor expired job 7"
+        );
+        assert_eq!(similar(2), vec![2, 3]);
+        // A job the catalog does not hold (closed), without a city or in one no job is in.
+        assert_eq!(
+            catalog.similar(99, &["rust"], None, 10, now()),
+            vec![1, 2, 3, 4]
+        );
+        assert_eq!(
+            catalog.similar(99, &["rust"], Some("Atlantis"), 10, now()),
+            vec![1, 2, 3, 4]
+        );
+        assert_eq!(
+            catalog.similar(99, &["cobol"], None, 10, now()),
+            Vec::<i64>::new()
+        );
+    }
+
+    #[test]
+    fn similar_jobs_are_among_each_technologys_newest_and_follow_changes() {
+        let catalog = Catalog::build((1..=100).map(|id| job(id, "Köln", &["rust"])).collect());
+        let newest: Vec<i64> = (1..=64).collect();
+        assert_eq!(catalog.similar(0, &["rust"], None, 100, now()), newest);
+
+        let newest_of_all = OpenJob {
+            posted_at: now(),
+            ..job(101, "Köln", &["rust", "go"])
+        };
+        let changed = catalog.with_changes(&[1, 2], vec![newest_of_all]);
+        let found = changed.similar(0, &["go", "rust"], Some("Köln"), 3, now());
+        assert_eq!(
+            found,
+            vec![101, 3, 4],
+            "job 101 shares both; closed 1 and 2 are gone"
+        );
+    }
+
+    #[test]
     fn an_unknown_company_matches_nothing() {
         let filter = JobFilter {
             company: Some(Slug::parse("nobody").unwrap()),
@@ -1112,6 +1249,43 @@ mod tests {
                 .technology_cities
                 .contains_key(&("go".to_owned(), "Hamburg".to_owned()))
         );
+    }
+
+    /// Run with `cargo test --release --lib -- --ignored similar_jobs_among_a_million`.
+    #[test]
+    #[ignore = "timing on a million jobs"]
+    fn similar_jobs_among_a_million() {
+        let technologies: Vec<String> = (0..150).map(|t| format!("tech-{t}")).collect();
+        let jobs: Vec<OpenJob> = (1..=1_000_000i64)
+            .map(|id| {
+                let n = usize::try_from(id).unwrap();
+                let slugs: Vec<&str> = [n % 150, n * 7 % 150, n * 13 % 40]
+                    .iter()
+                    .map(|t| technologies[*t].as_str())
+                    .collect();
+                OpenJob {
+                    posted_at: now() - Duration::seconds(id),
+                    ..job(id, ["Berlin", "Hamburg", "Leipzig"][n % 3], &slugs)
+                }
+            })
+            .collect();
+        let catalog = Catalog::build(jobs);
+        let started = std::time::Instant::now();
+        let lists = newest_by_technology(&catalog.entries, &catalog.dictionary);
+        let build = started.elapsed();
+        let started = std::time::Instant::now();
+        let mut found = 0;
+        for id in 1..=10_000i64 {
+            let n = usize::try_from(id).unwrap();
+            let own = [n % 150, n * 7 % 150, n * 13 % 40].map(|t| technologies[t].as_str());
+            found += catalog.similar(id, &own, Some("Berlin"), 4, now()).len();
+        }
+        let each = started.elapsed() / 10_000;
+        let bytes: usize = lists.iter().map(|l| l.len() * 4 + 16).sum();
+        println!(
+            "similar jobs among 1,000,000: lists in {build:?} ({bytes} bytes), {each:?} a job"
+        );
+        assert_eq!(found, 40_000);
     }
 
     /// Run with `cargo test --release -- --ignored salary_stats_of_a_million`.

@@ -89,6 +89,7 @@ pub struct JobWithCompanyRow {
 #[diesel(table_name = jobs, check_for_backend(diesel::pg::Pg))]
 pub struct JobExtraRow {
     pub description: String,
+    pub description_html: Option<String>,
     pub apply_url: Option<String>,
     pub apply_email: Option<String>,
     pub valid_through: DateTime<Utc>,
@@ -113,6 +114,7 @@ pub struct NewJobRow<'a> {
     pub title: &'a str,
     pub company_id: i64,
     pub description: &'a str,
+    pub description_html: &'a str,
     pub city: Option<&'a str>,
     pub country: &'a str,
     pub remote_policy: &'a str,

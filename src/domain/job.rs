@@ -2,6 +2,7 @@
 
 use super::InvalidInput;
 use super::image::StoredImage;
+use super::markdown::{SafeHtml, render_without_images};
 use super::salary::SalaryRange;
 use super::slug::Slug;
 use super::technology::Technology;
@@ -155,6 +156,9 @@ pub struct JobSummary {
 pub struct JobDetail {
     pub summary: JobSummary,
     pub description_markdown: String,
+    /// The description as rendered when the job was saved; `None` for jobs saved before
+    /// it was stored (see [`Self::description_html`]).
+    pub description_html: Option<SafeHtml>,
     pub apply: ApplyChannel,
     pub valid_through: DateTime<Utc>,
     pub status: JobStatus,
@@ -163,6 +167,14 @@ pub struct JobDetail {
 impl JobDetail {
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
         is_open(self.status, self.valid_through, now)
+    }
+
+    /// The description as safe HTML: the stored rendering, or rendered now when there
+    /// is none yet.
+    pub fn description_html(&self) -> SafeHtml {
+        self.description_html
+            .clone()
+            .unwrap_or_else(|| render_without_images(&self.description_markdown))
     }
 }
 

@@ -12,6 +12,13 @@ impl SafeHtml {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// HTML that came out of [`render`] or [`render_without_images`] earlier and was
+    /// stored (a job's pre-rendered description). Only for what this application wrote
+    /// itself: anything else goes through the sanitiser.
+    pub fn from_stored(html: String) -> Self {
+        Self(html)
+    }
 }
 
 impl std::fmt::Display for SafeHtml {

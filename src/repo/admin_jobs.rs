@@ -7,6 +7,7 @@ use super::{RepoError, RepoResult};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
 use crate::domain::audit::AuditEntry;
 use crate::domain::job::{ApplyChannel, JobContent, JobStatus};
+use crate::domain::markdown::render_without_images;
 use crate::domain::slug::Slug;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -267,6 +268,8 @@ struct JobChangeset<'a> {
     title: &'a str,
     company_id: i64,
     description: &'a str,
+    /// Rendered here, so that no way of saving a job leaves it out.
+    description_html: String,
     city: Option<&'a str>,
     country: &'a str,
     remote_policy: &'a str,
@@ -296,6 +299,9 @@ impl<'a> JobChangeset<'a> {
             title: &job.title,
             company_id: input.company_id,
             description: &job.description_markdown,
+            description_html: render_without_images(&job.description_markdown)
+                .as_str()
+                .to_owned(),
             city: job.location.city.as_deref(),
             country: &job.location.country,
             remote_policy: job.location.remote.as_str(),
@@ -453,6 +459,7 @@ pub fn update(
     id: i64,
     job: &JobInput,
 ) -> RepoResult<()> {
+    let changes = JobChangeset::new(job);
     audited(conn, entry, |conn, _| {
         let before: String = jobs::table
             .find(id)
@@ -462,10 +469,7 @@ pub fn update(
             .optional()?
             .ok_or(RepoError::NotFound("job"))?;
         diesel::update(jobs::table.filter(jobs::id.eq(id)))
-            .set((
-                JobChangeset::new(job),
-                jobs::updated_at.eq(diesel::dsl::now),
-            ))
+            .set((changes, jobs::updated_at.eq(diesel::dsl::now)))
             .execute(conn)?;
         // A draft goes public now: that is when it was posted, for job seekers, the
         // JobPosting's datePosted and the alert digests that look for new jobs.

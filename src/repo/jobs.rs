@@ -1,16 +1,18 @@
-//! Jobs: listings, the job page, similar jobs and inserts.
+//! Jobs: listings, the job page, the cards of similar jobs and inserts.
 
 use super::convert;
 use super::{RepoError, RepoResult};
 use crate::db::models::{CompanyRefRow, JobPageRow, JobWithCompanyRow, NewJobRow, TechnologyRow};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
 use crate::domain::job::{ApplyChannel, JobDetail, JobPage, JobStatus, JobSummary, NewJob};
+use crate::domain::markdown::{SafeHtml, render_without_images};
 use crate::domain::slug::Slug;
 use crate::domain::technology::Technology;
 use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 use std::collections::HashMap;
 
 type OpenJobsQuery = jobs::BoxedQuery<'static, Pg>;
@@ -159,55 +161,13 @@ pub fn find_public_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<J
         job: JobDetail {
             summary,
             description_markdown: extra.description,
+            description_html: extra.description_html.map(SafeHtml::from_stored),
             apply,
             valid_through: extra.valid_through,
             status: JobStatus::parse(&extra.status)?,
         },
         company,
     })
-}
-
-#[derive(QueryableByName)]
-struct SimilarRow {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
-/// Open jobs most like the given one: most shared technologies, then the same city, then
-/// the newest. Each technology contributes only its newest candidates, so the cost stays
-/// flat however many jobs a popular technology has.
-pub fn similar(
-    conn: &mut PgConnection,
-    job: &JobSummary,
-    limit: i64,
-    now: DateTime<Utc>,
-) -> RepoResult<Vec<JobSummary>> {
-    let ids: Vec<SimilarRow> = diesel::sql_query(
-        "SELECT candidate.job_id AS id
-           FROM job_technologies own
-           CROSS JOIN LATERAL (
-                SELECT jt.job_id
-                  FROM job_technologies jt
-                  JOIN jobs j ON j.id = jt.job_id
-                 WHERE jt.technology_id = own.technology_id
-                   AND jt.job_id <> $1
-                   AND j.status = 'published'
-                   AND j.valid_through > $2
-                 ORDER BY jt.job_id DESC
-                 LIMIT 50) candidate
-           JOIN jobs cj ON cj.id = candidate.job_id
-          WHERE own.job_id = $1
-          GROUP BY candidate.job_id, cj.city, cj.posted_at
-          ORDER BY count(*) DESC, (cj.city IS NOT DISTINCT FROM $3) DESC, cj.posted_at DESC, candidate.job_id DESC
-          LIMIT $4",
-    )
-    .bind::<BigInt, _>(job.id)
-    .bind::<diesel::sql_types::Timestamptz, _>(now)
-    .bind::<diesel::sql_types::Nullable<Text>, _>(job.location.city.clone())
-    .bind::<BigInt, _>(limit)
-    .load(conn)?;
-    let ids: Vec<i64> = ids.into_iter().map(|r| r.id).collect();
-    summaries_in_order(conn, &ids)
 }
 
 /// Whether there are any jobs at all (the first start seeds demo content when not).
@@ -218,6 +178,7 @@ pub fn any_exist(conn: &mut PgConnection) -> RepoResult<bool> {
 /// Inserts a job with its technologies. Returns `None` when a job with that slug exists
 /// already, which makes seeding repeatable.
 pub fn insert(conn: &mut PgConnection, job: &NewJob) -> RepoResult<Option<i64>> {
+    let description_html = render_without_images(&job.description_markdown);
     conn.transaction(|conn| {
         let company_id: i64 = companies::table
             .filter(companies::slug.eq(job.company_slug.as_str()))
@@ -243,6 +204,7 @@ pub fn insert(conn: &mut PgConnection, job: &NewJob) -> RepoResult<Option<i64>> 
             title: &job.title,
             company_id,
             description: &job.description_markdown,
+            description_html: description_html.as_str(),
             city: job.location.city.as_deref(),
             country: &job.location.country,
             remote_policy: job.location.remote.as_str(),
@@ -303,3 +265,74 @@ pub fn set_status(conn: &mut PgConnection, slug: &Slug, status: JobStatus) -> Re
     }
     Ok(())
 }
+
+/// What one round of [`render_descriptions`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderRound {
+    /// Rendered and stored the descriptions of jobs up to id `through`.
+    Rendered { through: i64, stored: usize },
+    /// No job above the given id lacks a rendering.
+    Finished,
+    /// Another server is rendering descriptions right now.
+    Busy,
+}
+
+/// Renders and stores the descriptions of up to `limit` jobs with ids above `after` that
+/// have no rendering yet (saved before it was stored, or bulk loaded), in id order. The
+/// partial index of such rows finds them, however large the table.
+///
+/// Fills in a derived column only: no notification per job, and `updated_at` stays
+/// (see the `set_updated_at` trigger). A job written meanwhile keeps what its writer
+/// stored. One server at a time does this, so that several
+/// starting at once do not all render the same descriptions.
+pub fn render_descriptions(
+    conn: &mut PgConnection,
+    after: i64,
+    limit: i64,
+) -> RepoResult<RenderRound> {
+    #[derive(QueryableByName)]
+    struct Claimed {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        claimed: bool,
+    }
+    conn.transaction(|conn| {
+        let lock: Claimed = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1) AS claimed")
+            .bind::<BigInt, _>(RENDERING_LOCK)
+            .get_result(conn)?;
+        if !lock.claimed {
+            return Ok(RenderRound::Busy);
+        }
+        let pending: Vec<(i64, String, DateTime<Utc>)> = jobs::table
+            .filter(jobs::description_html.is_null())
+            .filter(jobs::id.gt(after))
+            .order(jobs::id.asc())
+            .limit(limit)
+            .select((jobs::id, jobs::description, jobs::updated_at))
+            .load(conn)?;
+        let Some(&(through, _, _)) = pending.last() else {
+            return Ok(RenderRound::Finished);
+        };
+        let ids: Vec<i64> = pending.iter().map(|(id, _, _)| *id).collect();
+        let versions: Vec<DateTime<Utc>> = pending.iter().map(|(_, _, at)| *at).collect();
+        let html: Vec<String> = pending
+            .iter()
+            .map(|(_, markdown, _)| render_without_images(markdown).as_str().to_owned())
+            .collect();
+        conn.batch_execute(
+            "SET LOCAL jobboard.bulk_load = 'on'; SET LOCAL jobboard.derived_only = 'on'",
+        )?;
+        let stored = diesel::sql_query(
+            "UPDATE jobs j SET description_html = r.html
+               FROM unnest($1, $2, $3) AS r(id, updated_at, html)
+              WHERE j.id = r.id AND j.description_html IS NULL AND j.updated_at = r.updated_at",
+        )
+        .bind::<Array<BigInt>, _>(ids)
+        .bind::<Array<diesel::sql_types::Timestamptz>, _>(versions)
+        .bind::<Array<Text>, _>(html)
+        .execute(conn)?;
+        Ok(RenderRound::Rendered { through, stored })
+    })
+}
+
+/// The advisory lock a server holds while it renders stored descriptions.
+const RENDERING_LOCK: i64 = 0x6a6f_6273_6874_6d6c;

@@ -365,7 +365,7 @@ impl JobShowPage {
             valid_long: dates::long_date(job.valid_through),
             apply_href: job.apply.href(),
             apply_is_email: matches!(job.apply, crate::domain::job::ApplyChannel::Email(_)),
-            description: markdown::render_without_images(&job.description_markdown),
+            description: job.description_html(),
             technologies: s.technologies.iter().map(ChipView::technology).collect(),
             similar: JobCardView::list(similar, now),
             salary_market: None,

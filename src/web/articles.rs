@@ -25,11 +25,12 @@ pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     };
     let offset = i64::from(page - 1) * i64::from(ARTICLES_PER_PAGE);
     let now = Utc::now();
+    let kept = state.catalog.last_change();
     let (articles, total, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::articles::list_published(conn, i64::from(ARTICLES_PER_PAGE), offset, now)?,
             repo::articles::count_published(conn, now)?,
-            repo::seo::last_change(conn, now)?,
+            super::seo::last_change(kept, conn, now)?,
         ))
     })
     .await?;
@@ -85,12 +86,18 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
+    let kept = state.catalog.last_change();
     let lookup = with_conn(&state.pool, move |conn| {
         let found = lookup(conn, Entity::Article, &slug, |conn| {
             let article = repo::articles::find_published_by_slug(conn, &slug, now)?;
             let related = repo::articles::related(conn, &article, 3, now)?;
             let jobs = repo::jobs::open_with_any_technology(conn, &article.tags, 3, now)?;
-            Ok((article, related, jobs, repo::seo::last_change(conn, now)?))
+            Ok((
+                article,
+                related,
+                jobs,
+                super::seo::last_change(kept, conn, now)?,
+            ))
         })?;
         // Unpublished after it had been live: gone on purpose, not a typo. A renamed
         // draft's new address is nobody's business until it is published.

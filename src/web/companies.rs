@@ -22,11 +22,12 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
+    let kept = state.catalog.last_change();
     let lookup = with_conn(&state.pool, move |conn| {
         lookup(conn, Entity::Company, &slug, |conn| {
             let company = repo::companies::find_by_slug(conn, &slug)?;
             let jobs = repo::jobs::open_for_company(conn, company.id, JOBS_ON_COMPANY_PAGE, now)?;
-            Ok((company, jobs, repo::seo::last_change(conn, now)?))
+            Ok((company, jobs, super::seo::last_change(kept, conn, now)?))
         })
     })
     .await?;
@@ -78,6 +79,7 @@ pub async fn index(
     let now = Utc::now();
     let offset = i64::from(page - 1) * i64::from(COMPANIES_PER_PAGE);
     let for_repo = name.clone();
+    let kept = state.catalog.last_change();
     let (companies, total, last_change) = with_conn(&state.pool, move |conn| {
         let name = for_repo.as_deref();
         Ok((
@@ -89,7 +91,7 @@ pub async fn index(
                 now,
             )?,
             repo::companies::count(conn, name)?,
-            repo::seo::last_change(conn, now)?,
+            super::seo::last_change(kept, conn, now)?,
         ))
     })
     .await?;

@@ -49,11 +49,12 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
     };
     let catalog = state.catalog.clone();
     let text = super::jobs::text_matches(&state, &search.filter).await?;
+    let kept = state.catalog.last_change();
     let (jobs, last_change, technologies) = with_conn(&state.pool, move |conn| {
         let found = catalog.search(conn, &newest, text, FEED_ENTRIES as usize, &[], now)?;
         Ok((
             repo::jobs::summaries_in_order(conn, &found.ids)?,
-            repo::seo::last_change(conn, now)?,
+            super::seo::last_change(kept, conn, now)?,
             repo::technologies::all(conn)?,
         ))
     })
@@ -103,6 +104,7 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
 #[tracing::instrument(skip(state))]
 pub async fn articles(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
+    let kept = state.catalog.last_change();
     let (articles, last_change) = with_conn(&state.pool, move |conn| {
         let summaries = repo::articles::list_published(conn, FEED_ENTRIES, 0, now)?;
         let mut articles = Vec::with_capacity(summaries.len());
@@ -113,7 +115,7 @@ pub async fn articles(state: web::Data<AppState>) -> Result<HttpResponse, WebErr
                 now,
             )?);
         }
-        Ok((articles, repo::seo::last_change(conn, now)?))
+        Ok((articles, super::seo::last_change(kept, conn, now)?))
     })
     .await?;
     let base = &state.base_url;

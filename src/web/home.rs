@@ -20,11 +20,12 @@ const HOME_TECHNOLOGIES: usize = 16;
 pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
     let counts = board_counts(&state).await?;
+    let kept = state.catalog.last_change();
     let (latest_jobs, articles, last_change) = with_conn(&state.pool, move |conn| {
         Ok((
             repo::jobs::latest(conn, 8, now)?,
             repo::articles::list_published(conn, 3, 0, now)?,
-            repo::seo::last_change(conn, now)?,
+            super::seo::last_change(kept, conn, now)?,
         ))
     })
     .await?;

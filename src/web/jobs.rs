@@ -132,6 +132,7 @@ pub async fn render_listing(
     let cities = &counts.cities;
     let catalog = state.catalog.clone();
     let text = text_matches(state, &search.filter).await?;
+    let kept = state.catalog.last_change();
     let (found, jobs, technologies, last_change) = with_conn(&state.pool, move |conn| {
         let found = catalog.search(
             conn,
@@ -146,7 +147,7 @@ pub async fn render_listing(
             found,
             jobs,
             repo::technologies::all(conn)?,
-            repo::seo::last_change(conn, now)?,
+            super::seo::last_change(kept, conn, now)?,
         ))
     })
     .await?;
@@ -646,6 +647,9 @@ fn active_filter_chips(
     chips
 }
 
+/// Similar jobs on a job page.
+const SIMILAR_JOBS: usize = 4;
+
 #[tracing::instrument(skip(state))]
 pub async fn show(
     state: web::Data<AppState>,
@@ -653,11 +657,25 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
+    let catalog = state.catalog.current();
+    let kept = state.catalog.last_change();
     let lookup = with_conn(&state.pool, move |conn| {
         lookup(conn, Entity::Job, &slug, |conn| {
             let page = repo::jobs::find_public_by_slug(conn, &slug)?;
-            let similar = repo::jobs::similar(conn, &page.job.summary, 4, now)?;
-            Ok((page, similar, repo::seo::last_change(conn, now)?))
+            let s = &page.job.summary;
+            let technologies: Vec<&str> = s.technologies.iter().map(|t| t.slug.as_str()).collect();
+            // None while the catalog loads: the page goes without for that moment.
+            let similar = catalog.as_ref().map_or_else(Vec::new, |c| {
+                c.similar(
+                    s.id,
+                    &technologies,
+                    s.location.city.as_deref(),
+                    SIMILAR_JOBS,
+                    now,
+                )
+            });
+            let similar = repo::jobs::summaries_in_order(conn, &similar)?;
+            Ok((page, similar, super::seo::last_change(kept, conn, now)?))
         })
     })
     .await?;

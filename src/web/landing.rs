@@ -249,10 +249,7 @@ async fn directory(
     page: DirectoryPage,
 ) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
-    let last_change = super::db::with_conn(&state.pool, move |conn| {
-        crate::repo::seo::last_change(conn, now)
-    })
-    .await?;
+    let last_change = super::seo::board_last_change(state, now).await?;
     html_modified(&page, last_change)
 }
 

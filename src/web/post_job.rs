@@ -321,6 +321,7 @@ pub fn preview_page(
                     .collect(),
             },
             description_markdown: content.description_markdown.clone(),
+            description_html: None,
             apply: content.apply.clone(),
             valid_through: content.valid_through,
             status: JobStatus::Published,

@@ -3,8 +3,8 @@
 use super::WebError;
 use super::board::board_counts;
 use super::db::with_conn;
-use crate::repo;
 use crate::repo::seo::{SitemapChunk, SitemapEntry};
+use crate::repo::{self, RepoResult};
 use crate::web::state::AppState;
 use actix_web::http::header;
 use actix_web::web::{self, Bytes};
@@ -25,6 +25,30 @@ pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
             "# Crawl everything public; the editors' area is private.\nUser-agent: *\nDisallow: /admin\n\nSitemap: {}/sitemap.xml\n",
             state.base_url
         ))
+}
+
+/// The board's change time, pages' Last-Modified: `kept`, as the job catalog's thread
+/// read it (`LiveCatalog::last_change`), or read now while it has not been yet.
+pub fn last_change(
+    kept: Option<DateTime<Utc>>,
+    conn: &mut diesel::PgConnection,
+    now: DateTime<Utc>,
+) -> RepoResult<DateTime<Utc>> {
+    match kept {
+        Some(at) => Ok(at),
+        None => repo::seo::last_change(conn, now),
+    }
+}
+
+/// [`last_change`] on a connection of its own, taken only when it must be read.
+pub async fn board_last_change(
+    state: &AppState,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, WebError> {
+    match state.catalog.last_change() {
+        Some(at) => Ok(at),
+        None => with_conn(&state.pool, move |conn| repo::seo::last_change(conn, now)).await,
+    }
 }
 
 fn xml_response() -> HttpResponseBuilder {
@@ -64,9 +88,10 @@ fn push_url(out: &mut String, location: &str, lastmod: DateTime<Utc>) {
 #[tracing::instrument(skip(state))]
 pub async fn sitemap_index(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
+    let kept = state.catalog.last_change();
     let (last_change, articles, job_chunks, company_chunks) = with_conn(&state.pool, move |conn| {
         Ok((
-            repo::seo::last_change(conn, now)?,
+            last_change(kept, conn, now)?,
             repo::seo::articles(conn, now)?,
             repo::seo::job_chunks(conn, now)?,
             repo::seo::company_chunks(conn, now)?,
@@ -103,7 +128,7 @@ pub async fn sitemap_index(state: web::Data<AppState>) -> Result<HttpResponse, W
 #[tracing::instrument(skip(state))]
 pub async fn sitemap_pages(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let now = Utc::now();
-    let last_change = with_conn(&state.pool, move |conn| repo::seo::last_change(conn, now)).await?;
+    let last_change = board_last_change(&state, now).await?;
     let counts = board_counts(&state).await?;
     let mut paths: Vec<String> = [
         "/",

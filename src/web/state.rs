@@ -38,4 +38,7 @@ pub struct AppState {
     pub alert_key: crate::config::Secret,
     /// Runs the alert digests on schedule; handlers never touch it.
     pub digests: Arc<crate::alerts::DigestTimer>,
+    /// Renders the descriptions of jobs saved before they were stored rendered, once
+    /// after start; handlers never touch it.
+    pub backfill: Arc<crate::backfill::DescriptionBackfill>,
 }

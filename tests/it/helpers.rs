@@ -192,6 +192,7 @@ pub struct TestApp {
     mail: Arc<jobboard::mail::worker::MailWorker>,
     notices: Arc<jobboard::mail::notices::NoticeWorker>,
     digests: Arc<jobboard::alerts::DigestTimer>,
+    backfill: Arc<jobboard::backfill::DescriptionBackfill>,
     /// Set when the test may have changed jobs; the next request first waits until the
     /// app's catalog has seen every change (see [`TestApp::sync`]).
     dirty: AtomicBool,
@@ -270,6 +271,7 @@ pub async fn spawn_app_with(
     let mail = app.mail_worker();
     let notices = app.notice_worker();
     let digests = app.digest_timer();
+    let backfill = app.description_backfill();
     actix_web::rt::spawn(app.into_server());
     TestApp {
         address,
@@ -278,6 +280,7 @@ pub async fn spawn_app_with(
         mail,
         notices,
         digests,
+        backfill,
         dirty: AtomicBool::new(true),
         sync_tokens: AtomicU64::new(0),
         client: awc::Client::builder()
@@ -294,6 +297,7 @@ impl Drop for TestApp {
         self.catalog.stop();
         self.notices.stop();
         self.digests.stop();
+        self.backfill.stop();
         self.mail.stop();
     }
 }
@@ -612,6 +616,7 @@ pub struct AppInstance {
     mail: Arc<jobboard::mail::worker::MailWorker>,
     notices: Arc<jobboard::mail::notices::NoticeWorker>,
     digests: Arc<jobboard::alerts::DigestTimer>,
+    backfill: Arc<jobboard::backfill::DescriptionBackfill>,
 }
 
 impl Drop for AppInstance {
@@ -619,6 +624,7 @@ impl Drop for AppInstance {
         self.catalog.stop();
         self.notices.stop();
         self.digests.stop();
+        self.backfill.stop();
         self.mail.stop();
     }
 }
@@ -655,6 +661,7 @@ pub async fn spawn_instance_with(app: &TestApp, extra: &[(&'static str, &str)]) 
     let mail = instance.mail_worker();
     let notices = instance.notice_worker();
     let digests = instance.digest_timer();
+    let backfill = instance.description_backfill();
     actix_web::rt::spawn(instance.into_server());
     AppInstance {
         address,
@@ -662,6 +669,7 @@ pub async fn spawn_instance_with(app: &TestApp, extra: &[(&'static str, &str)]) 
         mail,
         notices,
         digests,
+        backfill,
     }
 }
 

@@ -1,7 +1,9 @@
 //! Job listings and job pages.
 
-use crate::helpers::{JobBuilder, basic_fixtures, spawn_app};
-use chrono::{Duration, Utc};
+use crate::helpers::{JobBuilder, basic_fixtures, spawn_app, spawn_instance_on};
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text, Timestamptz};
 use jobboard::domain::job::{JobStatus, Seniority};
 
 #[actix_web::test]
@@ -253,6 +255,121 @@ async fn the_job_page_suggests_similar_open_jobs() {
     page.assert_contains(">Close Match</a>");
     page.assert_lacks(">Unrelated Go</a>");
     page.assert_lacks(">Closed Match</a>");
+}
+
+#[actix_web::test]
+async fn similar_jobs_share_most_technologies_then_the_city_then_are_newest() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    let now = Utc::now();
+    let job = |title: &str, technologies: &[&str], city: &str, hours: i64| {
+        app.insert(
+            JobBuilder::new(title)
+                .technologies(technologies)
+                .city(city)
+                .posted(now - Duration::hours(hours)),
+        );
+    };
+    job("Main Job", &["rust", "postgresql"], "Berlin", 10);
+    job("Both Far Away", &["rust", "postgresql"], "Hamburg", 9);
+    job("Rust Here Newer", &["rust"], "Berlin", 2);
+    job("Rust Here Older", &["rust"], "Berlin", 5);
+    job("Rust Far Newest", &["rust"], "Hamburg", 1);
+    job("Unrelated", &["go"], "Berlin", 1);
+
+    let page = app.get("/jobs/main-job").await;
+
+    let order: Vec<usize> = [
+        ">Both Far Away</a>",
+        ">Rust Here Newer</a>",
+        ">Rust Here Older</a>",
+        ">Rust Far Newest</a>",
+    ]
+    .iter()
+    .map(|card| {
+        page.body
+            .find(card)
+            .unwrap_or_else(|| panic!("{card} missing"))
+    })
+    .collect();
+    assert!(
+        order.is_sorted(),
+        "similar jobs in the wrong order: {order:?}"
+    );
+    page.assert_lacks(">Unrelated</a>");
+}
+
+#[derive(QueryableByName)]
+struct Rendering {
+    #[diesel(sql_type = Nullable<Text>)]
+    html: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    updated_at: DateTime<Utc>,
+}
+
+fn rendering(conn: &mut PgConnection, slug: &str) -> Rendering {
+    diesel::sql_query("SELECT description_html AS html, updated_at FROM jobs WHERE slug = $1")
+        .bind::<Text, _>(slug)
+        .get_result(conn)
+        .expect("the job's rendering")
+}
+
+#[actix_web::test]
+async fn the_job_page_shows_the_description_rendered_when_it_was_saved() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(
+        JobBuilder::new("Rendered Job").description("We write **Rust** all day, every day."),
+    );
+    let mut conn = app.conn();
+    let stored = rendering(&mut conn, "rendered-job")
+        .html
+        .expect("rendered on insert");
+    assert!(stored.contains("<strong>Rust</strong>"), "{stored}");
+
+    // What the page shows is the stored rendering, not a new one.
+    diesel::sql_query(
+        "UPDATE jobs SET description_html = '<p>As stored</p>' WHERE slug = 'rendered-job'",
+    )
+    .execute(&mut conn)
+    .expect("replacing the rendering");
+    app.get("/jobs/rendered-job")
+        .await
+        .assert_contains("<p>As stored</p>");
+}
+
+#[actix_web::test]
+async fn descriptions_saved_before_they_were_rendered_are_rendered_after_a_start() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Old Job").description("An *old* description."));
+    let mut conn = app.conn();
+    diesel::sql_query("UPDATE jobs SET description_html = NULL WHERE slug = 'old-job'")
+        .execute(&mut conn)
+        .expect("forgetting the rendering");
+    let before = rendering(&mut conn, "old-job");
+    assert_eq!(before.html, None);
+
+    // Rendered on the fly meanwhile.
+    app.get("/jobs/old-job")
+        .await
+        .assert_contains("<em>old</em>");
+    let _restarted = spawn_instance_on(&app).await;
+    let started = std::time::Instant::now();
+    let after = loop {
+        let now = rendering(&mut conn, "old-job");
+        if now.html.is_some() || started.elapsed() > std::time::Duration::from_secs(10) {
+            break now;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+
+    let html = after.html.expect("rendered in the background within 10 s");
+    assert!(html.contains("<em>old</em>"), "{html}");
+    assert_eq!(
+        after.updated_at, before.updated_at,
+        "rendering is no change"
+    );
 }
 
 #[actix_web::test]
