@@ -1,4 +1,3 @@
-DROP INDEX jobs_updated_at_idx;
 ALTER TABLE jobs DROP COLUMN description_html;
 
 CREATE FUNCTION jobboard_search_text(input TEXT) RETURNS TEXT

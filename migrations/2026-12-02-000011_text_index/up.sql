@@ -12,5 +12,5 @@ DROP FUNCTION jobboard_place_variants(TEXT);
 -- on every view. NULL until rendered: the job page renders it then.
 ALTER TABLE jobs ADD COLUMN description_html TEXT;
 
--- The text index catches up after a restart with the jobs changed since it last saw one.
-CREATE INDEX jobs_updated_at_idx ON jobs (updated_at);
+-- The text index catches up after a restart with the jobs changed since it last saw one,
+-- through jobs_updated_at_idx, which 2026-11-26-000002_seo already created.
