@@ -11,7 +11,7 @@ use super::generator::DescriptionBlock;
 use crate::domain::markdown::render_without_images;
 use std::collections::HashMap;
 
-/// Enough for every distinct text block of a large load (the stack lines vary most);
+/// Enough for every distinct text block of a large load (intros and closings by place);
 /// past it blocks are rendered without being kept, so memory stays bounded.
 const MAX_REMEMBERED: usize = 200_000;
 
@@ -20,6 +20,7 @@ const MAX_REMEMBERED: usize = 200_000;
 pub struct DescriptionHtml {
     texts: HashMap<String, String>,
     items: HashMap<&'static str, String>,
+    names: HashMap<&'static str, String>,
 }
 
 impl DescriptionHtml {
@@ -30,6 +31,7 @@ impl DescriptionHtml {
             match block {
                 DescriptionBlock::Text(text) => html.push_str(&self.text(text)),
                 DescriptionBlock::List(items) => self.push_list(&mut html, items),
+                DescriptionBlock::Stack(names) => self.push_stack(&mut html, names),
             }
         }
         html
@@ -75,6 +77,47 @@ impl DescriptionHtml {
     }
 }
 
+impl DescriptionHtml {
+    /// The stack lines are too varied to remember whole; each name is rendered once,
+    /// as the paragraph "Name.", and the paragraph put together from them.
+    fn push_stack(&mut self, html: &mut String, names: &[&'static str]) {
+        const OPEN: &str = "<p>";
+        const CLOSE: &str = ".</p>\n";
+        // Only letters, digits and harmless punctuation can be rendered one by one:
+        // emphasis, code spans or links could pair up across names.
+        let plain = |name: &str| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '#' | '+' | '-' | '/'))
+        };
+        if !names.iter().all(|name| plain(name)) {
+            html.push_str(&render_block(&DescriptionBlock::Stack(names.to_vec())));
+            return;
+        }
+        let mut line = String::from(OPEN);
+        for (n, name) in names.iter().enumerate() {
+            let rendered = self.names.entry(*name).or_insert_with(|| {
+                let paragraph = render_block(&DescriptionBlock::Stack(vec![*name]));
+                paragraph
+                    .strip_prefix(OPEN)
+                    .and_then(|rest| rest.strip_suffix(CLOSE))
+                    .map_or_else(String::new, str::to_owned)
+            });
+            if rendered.is_empty() {
+                html.push_str(&render_block(&DescriptionBlock::Stack(names.to_vec())));
+                return;
+            }
+            if n > 0 {
+                line.push_str(", ");
+            }
+            line.push_str(rendered);
+        }
+        line.push_str(CLOSE);
+        html.push_str(&line);
+    }
+}
+
 fn render_block(block: &DescriptionBlock) -> String {
     render_without_images(&super::generator::blocks_to_markdown(std::slice::from_ref(
         block,
@@ -110,6 +153,8 @@ mod tests {
         let blocks = [
             DescriptionBlock::Text("Café \"Nord\" -- it's <b>bold</b>".to_owned()),
             DescriptionBlock::List(vec!["one", "two\n\n  two and a half", "three"]),
+            DescriptionBlock::Stack(vec!["C++", "*Go", "Rust*"]),
+            DescriptionBlock::Stack(vec!["C#", ".NET", "Node.js", "Vue.js"]),
         ];
         let markdown = crate::seed::generator::blocks_to_markdown(&blocks);
         assert_eq!(

@@ -189,6 +189,8 @@ pub enum DescriptionBlock {
     Text(String),
     /// A tight bullet list.
     List(Vec<&'static str>),
+    /// A paragraph naming technologies: "Go, PostgreSQL, Docker."
+    Stack(Vec<&'static str>),
 }
 
 impl DescriptionBlock {
@@ -204,6 +206,10 @@ impl DescriptionBlock {
                     out.push_str(item);
                     out.push('\n');
                 }
+            }
+            Self::Stack(names) => {
+                out.push_str(&names.join(", "));
+                out.push_str(".\n");
             }
         }
     }
@@ -241,7 +247,7 @@ fn description(
         text.replace("{company}", company.name)
             .replace("{city}", city)
     };
-    let stack: Vec<&str> = technologies
+    let stack: Vec<&'static str> = technologies
         .iter()
         .filter_map(|slug| name_of(slug))
         .collect();
@@ -255,7 +261,7 @@ fn description(
     blocks.push(heading("What you bring"));
     blocks.push(bullets(rng, family.requirements, requirements));
     blocks.push(heading("Our stack"));
-    blocks.push(DescriptionBlock::Text(format!("{}.", stack.join(", "))));
+    blocks.push(DescriptionBlock::Stack(stack));
     blocks.push(heading("What we offer"));
     blocks.push(bullets(rng, BENEFITS, benefits));
     let closing = *rng.pick(CLOSINGS);
