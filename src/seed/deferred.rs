@@ -161,7 +161,7 @@ fn run_one(conn: &mut PgConnection, deferred: &Deferred) -> Result<(), RepoError
 
 /// Held for the whole of a bulk load, so that a command starting meanwhile leaves the
 /// indexes it set aside to it.
-const LOAD_LOCK: i64 = 0x6a6f_6273_6565_64;
+const LOAD_LOCK: i64 = 0x6a6f_6273_6565_6400;
 
 /// Takes the bulk-load lock for the session of `conn`; false when a load holds it.
 pub fn lock_for_load(conn: &mut PgConnection) -> Result<bool, RepoError> {
