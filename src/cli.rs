@@ -122,6 +122,11 @@ fn prepare_database(settings: &Settings) -> anyhow::Result<diesel::PgConnection>
     } else {
         tracing::info!(migrations = ?applied, "applied {} migration(s)", applied.len());
     }
+    // A bulk seed that was killed may have left indexes and foreign keys dropped.
+    let restored = seed::restore_set_aside_indexes(url).context("restoring indexes")?;
+    if restored > 0 {
+        tracing::info!("restored {restored} indexes and foreign keys an interrupted seed dropped");
+    }
     Ok(conn)
 }
 
@@ -200,21 +205,141 @@ fn create_editor(settings: &Settings, args: &CreateEditorArgs) -> anyhow::Result
 
 fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
     drop(prepare_database(settings)?);
-    let report = seed::load_jobs(settings.database_url.expose(), count, Utc::now(), |done| {
-        if done % 100_000 == 0 || done == count {
-            tracing::info!(jobs = done, "loaded {done} of {count} jobs");
-        }
-    })
-    .context("loading synthetic jobs")?;
+    let progress = SeedProgress::new(count);
+    let report = seed::load_jobs(settings.database_url.expose(), count, Utc::now(), |event| {
+        progress.report(event)
+    });
+    progress.finish();
+    let report = report.context("loading synthetic jobs")?;
+    // The rows and their indexes are in: the full-text index is built from them here.
     tracing::info!(
         jobs = report.jobs,
         companies = report.companies,
-        seconds = format_args!("{:.1}", report.seconds),
-        "loaded {} jobs in {:.1} s",
+        rebuilt = report.rebuilt,
+        prepare_s = format_args!("{:.1}", report.prepare_seconds),
+        rows_s = format_args!("{:.1}", report.rows_seconds),
+        indexes_s = format_args!("{:.1}", report.index_seconds),
+        vacuum_s = format_args!("{:.1}", report.vacuum_seconds),
+        total_s = format_args!("{:.1}", report.seconds),
+        "loaded {} jobs and {} new companies in {:.1} s",
         report.jobs,
+        report.companies,
+        report.seconds
+    );
+    println!(
+        "Seeded {} jobs, {} new companies: prepare {:.1} s, rows {:.1} s, \
+         indexes and foreign keys {:.1} s ({} rebuilt), VACUUM ANALYZE {:.1} s; {:.1} s in all",
+        report.jobs,
+        report.companies,
+        report.prepare_seconds,
+        report.rows_seconds,
+        report.index_seconds,
+        report.rebuilt,
+        report.vacuum_seconds,
         report.seconds
     );
     Ok(())
+}
+
+/// Shows how a bulk load goes: a bar with rate and time left on a terminal, otherwise
+/// (CI, pipes) a log line every few seconds, and a line per phase with its duration.
+struct SeedProgress {
+    total: u64,
+    bar: Option<indicatif::ProgressBar>,
+    state: std::sync::Mutex<ProgressState>,
+}
+
+struct ProgressState {
+    phase: Option<(seed::Phase, std::time::Instant)>,
+    last_line: std::time::Instant,
+}
+
+/// Between two log lines about the rows when there is no bar.
+const LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl SeedProgress {
+    fn new(total: u64) -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            let style = indicatif::ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} jobs, {per_sec}, {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            bar
+        });
+        Self {
+            total,
+            bar,
+            state: std::sync::Mutex::new(ProgressState {
+                phase: None,
+                last_line: std::time::Instant::now(),
+            }),
+        }
+    }
+
+    fn report(&self, event: seed::LoadEvent) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        match event {
+            seed::LoadEvent::Started(phase) => {
+                self.end_phase(&mut state);
+                state.phase = Some((phase, std::time::Instant::now()));
+                if let Some(bar) = &self.bar {
+                    bar.set_message(phase.as_str());
+                }
+                self.line(&format!("{}…", phase.as_str()));
+            }
+            seed::LoadEvent::Rows(done) => match &self.bar {
+                Some(bar) => bar.set_position(done),
+                None => {
+                    if state.last_line.elapsed() >= LOG_EVERY || done == self.total {
+                        state.last_line = std::time::Instant::now();
+                        let rate = state.phase.map_or(0.0, |(_, started)| {
+                            done as f64 / started.elapsed().as_secs_f64().max(0.001)
+                        });
+                        tracing::info!(
+                            jobs = done,
+                            "loaded {done} of {} jobs ({:.0} %, {rate:.0} jobs/s)",
+                            self.total,
+                            done as f64 * 100.0 / self.total.max(1) as f64
+                        );
+                    }
+                }
+            },
+        }
+    }
+
+    fn end_phase(&self, state: &mut ProgressState) {
+        if let Some((phase, started)) = state.phase.take() {
+            self.line(&format!(
+                "{} took {:.1} s",
+                phase.as_str(),
+                started.elapsed().as_secs_f64()
+            ));
+        }
+    }
+
+    /// A log line that does not tear the bar.
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| tracing::info!("{text}")),
+            None => tracing::info!("{text}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            self.end_phase(&mut state);
+        }
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn seed_alerts(settings: &Settings, count: u64) -> anyhow::Result<()> {

@@ -161,6 +161,7 @@ pub struct BulkJobRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub technology_slugs: Vec<&'static str>,
+    pub description_html: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

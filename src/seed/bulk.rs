@@ -1,12 +1,14 @@
 //! Bulk synthetic jobs for benchmarks, loaded with `COPY` so a million rows take minutes.
 
 use super::companies::COMPANIES;
+use super::description_html::DescriptionHtml;
 use super::generator::{Rng, generate};
 use crate::db::models::{BulkJobRow, JobTechnologyRow, NewCompanyRow};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
 use crate::domain::slug::Slug;
 use crate::repo::RepoError;
 use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,16 +20,51 @@ const BATCH: usize = 20_000;
 /// About one company per this many jobs, as on real boards.
 const JOBS_PER_COMPANY: u64 = 400;
 
+/// What a bulk load did, with the time each phase took.
 #[derive(Debug, Clone)]
 pub struct BulkReport {
     pub jobs: u64,
     pub companies: usize,
+    /// Secondary indexes and foreign keys dropped before the rows and rebuilt after
+    /// them; 0 when the load was small next to the rows already there.
+    pub rebuilt: usize,
+    /// Companies, technologies and lookups before the first row.
+    pub prepare_seconds: f64,
+    pub rows_seconds: f64,
+    pub index_seconds: f64,
+    pub vacuum_seconds: f64,
     pub seconds: f64,
 }
 
-/// Connections that load in parallel: the server's work per row (constraint checks,
-/// index updates, the search document) is what takes the time, and it spreads over
-/// backends.
+/// The steps of a bulk load, in order, for progress reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Rows,
+    Indexes,
+    Vacuum,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rows => "loading rows",
+            Self::Indexes => "building indexes and checking foreign keys",
+            Self::Vacuum => "VACUUM ANALYZE",
+        }
+    }
+}
+
+/// What a bulk load reports while it runs.
+#[derive(Debug, Clone, Copy)]
+pub enum LoadEvent {
+    Started(Phase),
+    /// Jobs copied so far, after every batch, from the loader threads.
+    Rows(u64),
+}
+
+/// Connections that copy in parallel: without secondary indexes the server's work per
+/// row (constraint checks, the row triggers) and the client's (generating, encoding)
+/// are about even, so two keep both cores busy.
 const LOAD_CONNECTIONS: u64 = 2;
 
 /// Everything a loader thread needs to turn ids into rows.
@@ -37,16 +74,25 @@ struct Lookup {
 }
 
 /// Appends `count` synthetic jobs (and the companies they need) to the database at
-/// `database_url`. Calls `progress` with the number of jobs loaded so far after every
-/// batch, from the loader threads.
+/// `database_url`, reporting its phases and the jobs copied so far to `progress`.
+///
+/// When the load at least doubles the jobs, the secondary indexes and foreign keys of
+/// the loaded tables are dropped first and rebuilt from the finished rows (see
+/// [`super::deferred`]). Whatever an earlier, killed load set aside is restored first.
 pub fn load_jobs(
     database_url: &str,
     count: u64,
     now: DateTime<Utc>,
-    progress: impl Fn(u64) + Sync,
+    progress: impl Fn(LoadEvent) + Sync,
 ) -> Result<BulkReport, RepoError> {
     let started = Instant::now();
     let mut conn = connect(database_url)?;
+    if !super::deferred::lock_for_load(&mut conn)? {
+        return Err(RepoError::Conflict(
+            "another bulk load is running on this database".into(),
+        ));
+    }
+    super::deferred::restore(database_url)?;
     // The companies it adds are announced by the one reload at the end, like the jobs.
     crate::repo::catalog::quiet_notifications(&mut conn)?;
     super::ensure_technologies(&mut conn)?;
@@ -67,24 +113,102 @@ pub fn load_jobs(
         .first::<Option<i64>>(&mut conn)?
         .unwrap_or(0)
         + 1;
+    let existing: i64 = jobs::table.count().get_result(&mut conn)?;
+    let rebuild = count >= u64::try_from(existing).unwrap_or(u64::MAX);
+    let set_aside = if rebuild {
+        super::deferred::set_aside(&mut conn)?
+    } else {
+        0
+    };
+    let prepare_seconds = started.elapsed().as_secs_f64();
 
+    progress(LoadEvent::Started(Phase::Rows));
+    let rows_started = Instant::now();
+    let copied = copy_rows(database_url, count, first_id, now, &lookup, &progress);
+    // Also after a failed load: the batches committed before it are in the table. (A
+    // killed loader sends nothing; running servers see its jobs after a restart.)
+    let announced = crate::repo::catalog::announce_reload(&mut conn);
+    let rows_seconds = rows_started.elapsed().as_secs_f64();
+
+    progress(LoadEvent::Started(Phase::Indexes));
+    let index_started = Instant::now();
+    // After a failed load too, so the schema is whole whatever happened to the rows.
+    let restored = if set_aside > 0 {
+        super::deferred::restore(database_url)
+    } else {
+        Ok(0)
+    };
+    let jobs_loaded = copied?;
+    announced?;
+    let rebuilt = restored?;
+    let index_seconds = index_started.elapsed().as_secs_f64();
+
+    // COPY with explicit ids leaves the identity sequence behind; later inserts need it ahead.
+    diesel::sql_query(
+        "SELECT setval(pg_get_serial_sequence('jobs', 'id'), (SELECT max(id) FROM jobs))",
+    )
+    .execute(&mut conn)?;
+    progress(LoadEvent::Started(Phase::Vacuum));
+    let vacuum_started = Instant::now();
+    // VACUUM sets the visibility map, so index-only scans skip the heap from the start.
+    // (COPY FREEZE would set it while copying, but only into a table created or
+    // truncated in the same transaction, which an append to a live table is not.)
+    diesel::sql_query("VACUUM ANALYZE jobs, job_technologies, companies").execute(&mut conn)?;
+    let vacuum_seconds = vacuum_started.elapsed().as_secs_f64();
+    Ok(BulkReport {
+        jobs: jobs_loaded,
+        companies: companies_added,
+        rebuilt,
+        prepare_seconds,
+        rows_seconds,
+        index_seconds,
+        vacuum_seconds,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Copies the jobs `first_id..first_id + count` on [`LOAD_CONNECTIONS`] connections, a
+/// share each. Returns how many were copied.
+fn copy_rows(
+    database_url: &str,
+    count: u64,
+    first_id: i64,
+    now: DateTime<Utc>,
+    lookup: &Lookup,
+    progress: &(impl Fn(LoadEvent) + Sync),
+) -> Result<u64, RepoError> {
     let loaded = AtomicU64::new(0);
     let share = count.div_ceil(LOAD_CONNECTIONS);
-    let copied = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let workers: Vec<_> = (0..LOAD_CONNECTIONS)
             .map(|worker| {
                 let begin = first_id + i64::try_from(worker * share).unwrap_or(0);
                 let end = first_id + i64::try_from(((worker + 1) * share).min(count)).unwrap_or(0);
-                let (lookup, loaded, progress) = (&lookup, &loaded, &progress);
+                let loaded = &loaded;
                 scope.spawn(move || -> Result<(), RepoError> {
                     let mut conn = connect(database_url)?;
                     crate::repo::catalog::quiet_notifications(&mut conn)?;
+                    // Generated rows can be generated again: a commit lost in a crash
+                    // costs nothing, and not waiting for each flush saves time.
+                    conn.batch_execute("SET synchronous_commit = off")?;
+                    // The two description columns make rows long enough to be
+                    // compressed; lz4 does that several times faster than the default.
+                    // (The column's own setting, if any, still wins; a server built
+                    // without lz4 keeps its default.)
+                    if conn
+                        .batch_execute("SET default_toast_compression = 'lz4'")
+                        .is_err()
+                    {
+                        tracing::debug!("no lz4 on this server: descriptions use its default");
+                    }
                     // A seed per starting id keeps repeated loads from being copies.
                     let mut rng = Rng::new(0x0b0a_5eed ^ begin as u64);
+                    let mut html = DescriptionHtml::default();
                     let mut next = begin;
                     while next < end {
                         let batch_end = (next + BATCH as i64).min(end);
-                        let (rows, links) = build_batch(&mut rng, next..batch_end, lookup, now);
+                        let (rows, links) =
+                            build_batch(&mut rng, &mut html, next..batch_end, lookup, now);
                         conn.transaction(|conn| {
                             diesel::copy_from(jobs::table)
                                 .from_insertable(&rows)
@@ -95,7 +219,9 @@ pub fn load_jobs(
                             Ok::<_, RepoError>(())
                         })?;
                         let size = u64::try_from(batch_end - next).unwrap_or(0);
-                        progress(loaded.fetch_add(size, Ordering::Relaxed) + size);
+                        progress(LoadEvent::Rows(
+                            loaded.fetch_add(size, Ordering::Relaxed) + size,
+                        ));
                         next = batch_end;
                     }
                     Ok(())
@@ -107,33 +233,18 @@ pub fn load_jobs(
                 .join()
                 .unwrap_or_else(|_| Err(RepoError::InvalidRow("loader thread panicked".into())))
         })
-    });
-    // Also after a failed load: the batches committed before it are in the table. (A
-    // killed loader sends nothing; running servers see its jobs after a restart.)
-    crate::repo::catalog::announce_reload(&mut conn)?;
-    copied?;
-
-    // COPY with explicit ids leaves the identity sequence behind; later inserts need it ahead.
-    diesel::sql_query(
-        "SELECT setval(pg_get_serial_sequence('jobs', 'id'), (SELECT max(id) FROM jobs))",
-    )
-    .execute(&mut conn)?;
-    // VACUUM sets the visibility map, so index-only scans skip the heap from the start.
-    diesel::sql_query("VACUUM ANALYZE jobs, job_technologies, companies").execute(&mut conn)?;
-    Ok(BulkReport {
-        jobs: loaded.into_inner(),
-        companies: companies_added,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    })?;
+    Ok(loaded.into_inner())
 }
 
-fn connect(database_url: &str) -> Result<PgConnection, RepoError> {
+pub(super) fn connect(database_url: &str) -> Result<PgConnection, RepoError> {
     crate::db::connect(database_url).map_err(|e| RepoError::Unavailable(e.to_string()))
 }
 
 /// Rows for the job ids in `ids` and their technology links.
 fn build_batch(
     rng: &mut Rng,
+    html: &mut DescriptionHtml,
     ids: std::ops::Range<i64>,
     lookup: &Lookup,
     now: DateTime<Utc>,
@@ -161,6 +272,7 @@ fn build_batch(
             slug,
             title: job.title,
             company_id,
+            description_html: Some(html.render(&job.description_blocks)),
             description: job.description,
             city: job.location.city,
             country: job.location.country,

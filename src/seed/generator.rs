@@ -58,6 +58,8 @@ pub struct GeneratedJob {
     pub title: String,
     pub company: &'static DemoCompany,
     pub description: String,
+    /// The blocks `description` is made of.
+    pub description_blocks: Vec<DescriptionBlock>,
     pub location: Location,
     pub seniority: Seniority,
     pub employment_type: EmploymentType,
@@ -178,11 +180,59 @@ fn salary(
     SalaryRange::parse(min, max, Currency::Eur, period).ok()
 }
 
-fn bullets(rng: &mut Rng, items: &[&str], count: usize) -> String {
-    rng.sample(items, count)
-        .iter()
-        .map(|item| format!("- {item}\n"))
-        .collect()
+/// One block of a generated description. The HTML of a description is the HTML of its
+/// blocks in order, so a bulk load can render each distinct block once instead of
+/// every description (see `super::description_html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DescriptionBlock {
+    /// A paragraph or a heading, as Markdown without the line break that ends it.
+    Text(String),
+    /// A tight bullet list.
+    List(Vec<&'static str>),
+    /// A paragraph naming technologies: "Go, PostgreSQL, Docker."
+    Stack(Vec<&'static str>),
+}
+
+impl DescriptionBlock {
+    fn push_markdown(&self, out: &mut String) {
+        match self {
+            Self::Text(text) => {
+                out.push_str(text);
+                out.push('\n');
+            }
+            Self::List(items) => {
+                for item in items {
+                    out.push_str("- ");
+                    out.push_str(item);
+                    out.push('\n');
+                }
+            }
+            Self::Stack(names) => {
+                out.push_str(&names.join(", "));
+                out.push_str(".\n");
+            }
+        }
+    }
+}
+
+/// The Markdown of `blocks`: each block ends its line, a blank line between blocks.
+pub fn blocks_to_markdown(blocks: &[DescriptionBlock]) -> String {
+    let mut text = String::new();
+    for (n, block) in blocks.iter().enumerate() {
+        if n > 0 {
+            text.push('\n');
+        }
+        block.push_markdown(&mut text);
+    }
+    text
+}
+
+fn bullets(rng: &mut Rng, items: &[&'static str], count: usize) -> DescriptionBlock {
+    DescriptionBlock::List(rng.sample(items, count).into_iter().copied().collect())
+}
+
+fn heading(text: &str) -> DescriptionBlock {
+    DescriptionBlock::Text(format!("## {text}"))
 }
 
 fn description(
@@ -192,30 +242,31 @@ fn description(
     city: &str,
     technologies: &[&str],
     long: bool,
-) -> String {
+) -> Vec<DescriptionBlock> {
     let fill = |text: &str| {
         text.replace("{company}", company.name)
             .replace("{city}", city)
     };
-    let stack: Vec<&str> = technologies
+    let stack: Vec<&'static str> = technologies
         .iter()
         .filter_map(|slug| name_of(slug))
         .collect();
     let (tasks, requirements, benefits) = if long { (5, 5, 6) } else { (3, 3, 3) };
     let intro = *rng.pick(family.intros);
-    let mut text = fill(intro);
-    text.push_str("\n\n## What you will do\n\n");
-    text.push_str(&bullets(rng, family.tasks, tasks));
-    text.push_str("\n## What you bring\n\n");
-    text.push_str(&bullets(rng, family.requirements, requirements));
-    text.push_str(&format!("\n## Our stack\n\n{}.\n", stack.join(", ")));
-    text.push_str("\n## What we offer\n\n");
-    text.push_str(&bullets(rng, BENEFITS, benefits));
-    text.push('\n');
+    let mut blocks = vec![
+        DescriptionBlock::Text(fill(intro)),
+        heading("What you will do"),
+    ];
+    blocks.push(bullets(rng, family.tasks, tasks));
+    blocks.push(heading("What you bring"));
+    blocks.push(bullets(rng, family.requirements, requirements));
+    blocks.push(heading("Our stack"));
+    blocks.push(DescriptionBlock::Stack(stack));
+    blocks.push(heading("What we offer"));
+    blocks.push(bullets(rng, BENEFITS, benefits));
     let closing = *rng.pick(CLOSINGS);
-    text.push_str(&fill(closing));
-    text.push('\n');
-    text
+    blocks.push(DescriptionBlock::Text(fill(closing)));
+    blocks
 }
 
 /// Generates job number `index` of a data set whose newest job is posted at `now`.
@@ -298,7 +349,7 @@ pub fn generate(rng: &mut Rng, now: DateTime<Utc>, long: bool) -> GeneratedJob {
     };
 
     let salary = salary(rng, family, seniority, employment_type, city.as_deref());
-    let description = description(
+    let description_blocks = description(
         rng,
         family,
         company,
@@ -326,7 +377,8 @@ pub fn generate(rng: &mut Rng, now: DateTime<Utc>, long: bool) -> GeneratedJob {
     GeneratedJob {
         title,
         company,
-        description,
+        description: blocks_to_markdown(&description_blocks),
+        description_blocks,
         location: Location {
             city,
             country: "DE".to_owned(),

@@ -4,12 +4,15 @@ mod alerts;
 mod articles;
 mod bulk;
 mod companies;
+mod deferred;
+mod description_html;
 mod generator;
 mod job_text;
 mod technologies;
 
 pub use alerts::load_alerts;
-pub use bulk::{BulkReport, load_jobs};
+pub use bulk::{BulkReport, LoadEvent, Phase, load_jobs};
+pub use deferred::restore_unless_loading as restore_set_aside_indexes;
 pub use technologies::TECHNOLOGIES;
 
 use crate::domain::company::NewCompany;

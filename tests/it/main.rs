@@ -25,4 +25,5 @@ mod salaries;
 mod search;
 mod security;
 mod seed;
+mod seed_bulk;
 mod seo;
