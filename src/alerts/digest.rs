@@ -113,7 +113,7 @@ struct Matcher {
     now: DateTime<Utc>,
     /// Catalog positions of the new jobs matching each distinct search words, newest
     /// first (words recur across searches: "backend", "backend" in Berlin).
-    words: HashMap<String, Arc<Vec<u32>>>,
+    words: HashMap<String, Arc<crate::catalog::OrderedText>>,
     /// Matching (id, posted in µs) per normal search query, newest first.
     cache: HashMap<String, Arc<Vec<(i64, i64)>>>,
     /// Job cards loaded so far (the newest matches of many searches are the same jobs).
@@ -217,7 +217,7 @@ impl Matcher {
         let query = CatalogQuery {
             filter,
             company_id,
-            text: text.as_deref().map(Vec::as_slice),
+            text: text.as_deref(),
             sort: Sort::Newest,
             offset: 0,
             limit: self.catalog.len(),

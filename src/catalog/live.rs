@@ -8,12 +8,13 @@
 //! lost connection it loads everything again: notifications sent meanwhile are gone.
 
 use super::{
-    BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, TextMatches,
+    BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, OrderedText,
+    TextMatches,
 };
+use crate::config::CacheBudgets;
 use crate::domain::filter::{JobFilter, JobSearch, Sort};
 use crate::refresh::Kept;
 use crate::repo::{self, RepoError, RepoResult};
-use crate::config::CacheBudgets;
 use crate::search::{self, Location, SearchError, TextIndex};
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -99,7 +100,7 @@ struct CountsKey {
 struct TextOrder {
     catalog: Weak<Catalog>,
     matches: Weak<TextMatches>,
-    order: Arc<Vec<u32>>,
+    order: Arc<OrderedText>,
 }
 
 /// A search's total and facets, valid for one catalog snapshot and [`COUNTS_TTL`].
@@ -219,7 +220,7 @@ impl LiveCatalog {
         let query = CatalogQuery {
             filter,
             company_id,
-            text: order.as_deref().map(Vec::as_slice),
+            text: order.as_deref(),
             sort: search.sort,
             offset: usize::try_from(search.offset()).unwrap_or(usize::MAX),
             limit,
@@ -252,7 +253,7 @@ impl LiveCatalog {
         words: &str,
         matches: &Arc<TextMatches>,
         sort: Sort,
-    ) -> Arc<Vec<u32>> {
+    ) -> Arc<OrderedText> {
         let key = (words.to_owned(), sort);
         {
             let orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
@@ -265,7 +266,7 @@ impl LiveCatalog {
         }
         let order = Arc::new(catalog.order_text(matches, sort));
         let mut orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
-        let order_cost = |o: &[u32]| o.len() * 4 + TEXT_ENTRY_OVERHEAD_BYTES;
+        let order_cost = |o: &OrderedText| o.bytes() + TEXT_ENTRY_OVERHEAD_BYTES;
         let budget = self.budgets.text_bytes / 2;
         if order_cost(&order) > budget / 2 {
             return order;

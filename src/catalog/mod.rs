@@ -47,14 +47,76 @@ pub struct CatalogQuery<'a> {
     pub filter: &'a JobFilter,
     /// The id of `filter.company`; ignored when the filter names no company.
     pub company_id: Option<i64>,
-    /// Required when `filter.query` is set: the catalog positions of the matching jobs,
-    /// already in the order of `sort` (see [`Catalog::order_text`]); every other job
-    /// is left out.
-    pub text: Option<&'a [u32]>,
+    /// Required when `filter.query` is set: the matching jobs as
+    /// [`Catalog::order_text`] lays them out for `sort`; every other job is left out.
+    pub text: Option<&'a OrderedText>,
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
     pub salary_steps: &'a [u32],
+}
+
+/// Text matches laid out for the catalog's walk: catalog positions in the order of a
+/// sort, and for relevance each one's rank beside it. Relevance keeps positions in
+/// catalog order too (newest first) and picks a page's best ranks as it walks: sorting
+/// a million matches by rank would cost more than everything else on the page.
+#[derive(Debug, Clone, Default)]
+pub struct OrderedText {
+    pub positions: Vec<u32>,
+    pub ranks: Option<Vec<f32>>,
+}
+
+impl OrderedText {
+    /// Bytes held, for cache budgets.
+    pub fn bytes(&self) -> usize {
+        self.positions.len() * 4 + self.ranks.as_ref().map_or(0, |r| r.len() * 4)
+    }
+}
+
+/// The best `wanted` of the candidates offered, by rank and then newest: a page of a
+/// ranked search without ordering every match.
+struct BestRanked {
+    wanted: usize,
+    /// Min-heap of keys: rank bits above, newness below (see [`Self::key`]).
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<u64>>,
+}
+
+impl BestRanked {
+    fn new(wanted: usize) -> Self {
+        Self {
+            wanted,
+            heap: std::collections::BinaryHeap::with_capacity(wanted.min(1 << 16) + 1),
+        }
+    }
+
+    /// Ranks are never negative, so their bits order like the numbers; a lower
+    /// position (newer) wins a tie.
+    fn key(rank: f32, position: u32) -> u64 {
+        (u64::from(rank.max(0.0).to_bits()) << 32) | u64::from(u32::MAX - position)
+    }
+
+    fn offer(&mut self, rank: f32, position: u32) {
+        if self.wanted == 0 {
+            return;
+        }
+        let key = Self::key(rank, position);
+        if self.heap.len() < self.wanted {
+            self.heap.push(std::cmp::Reverse(key));
+        } else if self.heap.peek().is_some_and(|least| least.0 < key) {
+            self.heap.pop();
+            self.heap.push(std::cmp::Reverse(key));
+        }
+    }
+
+    /// Positions `offset..` of the best, best first.
+    fn page(self, offset: usize) -> Vec<u32> {
+        let mut keys: Vec<u64> = self.heap.into_iter().map(|k| k.0).collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.into_iter()
+            .skip(offset)
+            .map(|k| u32::MAX - (k as u32))
+            .collect()
+    }
 }
 
 /// The answer: one page of ids in order, the exact total and the facets.
@@ -382,7 +444,9 @@ impl Positions {
         ) else {
             return Self::Sparse(HashMap::new());
         };
-        let span = usize::try_from(last - first).unwrap_or(usize::MAX).saturating_add(1);
+        let span = usize::try_from(last - first)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
         let position = |i: usize| u32::try_from(i).unwrap_or(NO_POSITION);
         if span <= entries.len().saturating_mul(4).max(1_024) {
             let mut positions = vec![NO_POSITION; span];
@@ -580,8 +644,9 @@ impl Catalog {
         steps.sort_unstable();
         let mut total: i64 = 0;
         let mut page: Vec<u32> = Vec::with_capacity(query.limit);
+        let mut best = Self::ranked(query).then(|| BestRanked::new(query.offset + query.limit));
 
-        let mut visit = |position: u32| {
+        let mut visit = |position: u32, rank: f32| {
             let entry = &self.entries[position as usize];
             let Some(failed) = compiled.failures(entry, &self.dictionary) else {
                 return;
@@ -633,16 +698,21 @@ impl Catalog {
             tally.employment[entry.employment as usize] += 1;
             tally.posted[posted_bucket()] += 1;
             tally.salary[salary_bucket()] += 1;
-            if total >= query.offset as i64 && page.len() < query.limit {
+            if let Some(best) = &mut best {
+                best.offer(rank, position);
+            } else if total >= query.offset as i64 && page.len() < query.limit {
                 page.push(position);
             }
             total += 1;
         };
 
-        self.for_each_candidate(query, |position| {
-            visit(position);
+        self.for_each_candidate(query, |position, rank| {
+            visit(position, rank);
             ControlFlow::Continue(())
         });
+        if let Some(best) = best {
+            page = best.page(query.offset);
+        }
 
         CatalogResult {
             ids: page.iter().map(|p| self.entries[*p as usize].id).collect(),
@@ -655,8 +725,24 @@ impl Catalog {
     /// is full.
     pub fn page(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Vec<i64> {
         let compiled = self.compile(query, now);
+        if Self::ranked(query) {
+            // The best ranks may come last: every candidate is looked at.
+            let mut best = BestRanked::new(query.offset + query.limit);
+            self.for_each_candidate(query, |position, rank| {
+                let entry = &self.entries[position as usize];
+                if compiled.failures(entry, &self.dictionary) == Some(0) {
+                    best.offer(rank, position);
+                }
+                ControlFlow::Continue(())
+            });
+            return best
+                .page(query.offset)
+                .into_iter()
+                .map(|p| self.entries[p as usize].id)
+                .collect();
+        }
         let (mut skipped, mut page) = (0, Vec::with_capacity(query.limit));
-        self.for_each_candidate(query, |position| {
+        self.for_each_candidate(query, |position, _| {
             if page.len() >= query.limit {
                 return ControlFlow::Break(());
             }
@@ -673,19 +759,33 @@ impl Catalog {
         page
     }
 
-    /// Calls `f` with every candidate position in the order of `query.sort`.
+    /// Whether the page is picked by rank rather than taken in walking order.
+    fn ranked(query: &CatalogQuery<'_>) -> bool {
+        query.text.is_some_and(|t| t.ranks.is_some())
+    }
+
+    /// Calls `f` with every candidate position (and its text rank, or 0) in the order
+    /// of `query.sort` (catalog order for ranked text matches).
     fn for_each_candidate(
         &self,
         query: &CatalogQuery<'_>,
-        mut f: impl FnMut(u32) -> ControlFlow<()>,
+        mut f: impl FnMut(u32, f32) -> ControlFlow<()>,
     ) {
-        let positions: Box<dyn Iterator<Item = u32> + '_> = match (query.text, query.sort) {
-            (Some(text), _) => Box::new(text.iter().copied()),
-            (None, Sort::Salary) => Box::new(self.by_salary.iter().copied()),
-            (None, _) => Box::new(0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX)),
+        if let Some(text) = query.text {
+            let ranks = text.ranks.as_deref().unwrap_or_default();
+            for (i, position) in text.positions.iter().enumerate() {
+                if f(*position, ranks.get(i).copied().unwrap_or(0.0)).is_break() {
+                    return;
+                }
+            }
+            return;
+        }
+        let positions: Box<dyn Iterator<Item = u32> + '_> = match query.sort {
+            Sort::Salary => Box::new(self.by_salary.iter().copied()),
+            _ => Box::new(0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX)),
         };
         for position in positions {
-            if f(position).is_break() {
+            if f(position, 0.0).is_break() {
                 return;
             }
         }
@@ -694,30 +794,33 @@ impl Catalog {
     /// The catalog positions of the jobs in `text`, in the order of `sort`: best match
     /// first for relevance, then newest (a lower position is newer). Jobs the catalog
     /// does not hold (no longer published) are left out.
-    pub fn order_text(&self, text: &TextMatches, sort: Sort) -> Vec<u32> {
-        if sort == Sort::Relevance {
-            let mut found: Vec<(f32, u32)> = text
-                .iter()
-                .filter_map(|(id, rank)| self.position_of.get(id).map(|p| (rank, p)))
-                .collect();
-            found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            return found.into_iter().map(|(_, p)| p).collect();
-        }
+    pub fn order_text(&self, text: &TextMatches, sort: Sort) -> OrderedText {
         // The catalog's own orders, kept to the matches: linear, where sorting a
         // million matches would not be.
         let mut matched = vec![0u64; self.entries.len().div_ceil(64)];
+        let mut ranks = (sort == Sort::Relevance).then(|| vec![0f32; self.entries.len()]);
         let mut count = 0;
-        for p in text.iter().filter_map(|(id, _)| self.position_of.get(id)) {
+        for (id, rank) in text.iter() {
+            let Some(p) = self.position_of.get(id) else {
+                continue;
+            };
             matched[p as usize / 64] |= 1 << (p % 64);
+            if let Some(ranks) = &mut ranks {
+                ranks[p as usize] = rank;
+            }
             count += 1;
         }
         let is_match = |p: &u32| matched[*p as usize / 64] & (1 << (p % 64)) != 0;
-        let mut order = Vec::with_capacity(count);
+        let mut positions = Vec::with_capacity(count);
         match sort {
-            Sort::Salary => order.extend(self.by_salary.iter().copied().filter(is_match)),
-            _ => order.extend((0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX)).filter(is_match)),
+            Sort::Salary => positions.extend(self.by_salary.iter().copied().filter(is_match)),
+            _ => positions.extend(
+                (0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX)).filter(is_match),
+            ),
         }
-        order
+        let ranks =
+            ranks.map(|by_position| positions.iter().map(|p| by_position[*p as usize]).collect());
+        OrderedText { positions, ranks }
     }
 
     fn facets_from(&self, tally: &Tally, salary_steps: &[u32]) -> FacetCounts {
@@ -1019,7 +1122,7 @@ mod tests {
             &CatalogQuery {
                 filter,
                 company_id: None,
-                text: order.as_deref(),
+                text: order.as_ref(),
                 sort,
                 offset: 0,
                 limit: 100,
@@ -1105,7 +1208,7 @@ mod tests {
                 let query = CatalogQuery {
                     filter: &filter,
                     company_id: None,
-                    text: filter.query.as_ref().map(|_| order.as_slice()),
+                    text: filter.query.as_ref().map(|_| &order),
                     sort,
                     offset: page * 20,
                     limit: 20,

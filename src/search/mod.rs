@@ -213,6 +213,31 @@ impl TextIndex {
             .filter(|through| through.layout == LAYOUT_VERSION))
     }
 
+    /// Waits until no other process (a seed, another server on the same directory)
+    /// builds or brings up to date this index, and keeps them waiting until the returned
+    /// guard is dropped. Then takes up what is on disk: another process may have built
+    /// it meanwhile.
+    pub fn exclusive(&self) -> SearchResult<Option<std::fs::File>> {
+        let Location::Directory(dir) = &self.location else {
+            return Ok(None);
+        };
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(sibling(dir, "lock"))?;
+        lock.lock()?;
+        let (schema, _) = layout();
+        let on_disk = open_existing(dir, &schema)?;
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        *writer = None;
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = on_disk.map(Arc::new);
+        Ok(Some(lock))
+    }
+
     /// Whether an index is open to search.
     pub fn is_ready(&self) -> bool {
         self.generation().is_some()

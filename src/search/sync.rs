@@ -35,6 +35,7 @@ pub fn bring_up_to_date(
     names: &HashMap<String, String>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<Outcome> {
+    let _alone = index.exclusive()?;
     let database = repo::search::database_identity(conn)?;
     let stored = index
         .indexed_through()?

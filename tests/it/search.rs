@@ -507,9 +507,16 @@ async fn the_index_on_disk_is_built_once_then_caught_up_after_a_restart() {
     let mut progress_calls = 0;
 
     let index = TextIndex::open(Location::Directory(dir.clone())).unwrap();
-    assert!(index.search("lighthouse").is_err(), "nothing to search before the build");
+    assert!(
+        index.search("lighthouse").is_err(),
+        "nothing to search before the build"
+    );
     let first = bring_up_to_date(&mut conn, &index, &names, &mut |_, _| progress_calls += 1);
-    assert_eq!(first.unwrap(), Outcome::Rebuilt(1), "only the published job");
+    assert_eq!(
+        first.unwrap(),
+        Outcome::Rebuilt(1),
+        "only the published job"
+    );
     assert!(progress_calls > 0);
     assert_eq!(index.search("lighthouse").unwrap().len(), 1);
     drop(index);
@@ -517,7 +524,11 @@ async fn the_index_on_disk_is_built_once_then_caught_up_after_a_restart() {
     // Written while no server ran.
     app.insert(JobBuilder::new("Harbour Pilot"));
     let reopened = TextIndex::open(Location::Directory(dir.clone())).unwrap();
-    assert_eq!(reopened.search("lighthouse").unwrap().len(), 1, "kept on disk");
+    assert_eq!(
+        reopened.search("lighthouse").unwrap().len(),
+        1,
+        "kept on disk"
+    );
     let second = bring_up_to_date(&mut conn, &reopened, &names, &mut |_, _| {}).unwrap();
     assert!(
         matches!(second, Outcome::CaughtUp(n) if n >= 1),
