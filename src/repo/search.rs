@@ -97,8 +97,9 @@ pub fn by_ids(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Vec<JobText>> 
     rows.into_iter().map(job_text).collect()
 }
 
-/// Jobs written after `since`, and the jobs of companies written after it (a renamed
-/// company changes its jobs' words without touching their rows' time).
+/// Jobs written after `since`, and the jobs of older companies written after it (a
+/// renamed company changes its jobs' words without touching their rows' time; a new
+/// company's jobs are new rows anyway).
 pub fn changed_since(conn: &mut PgConnection, since: DateTime<Utc>) -> RepoResult<Vec<i64>> {
     let mut ids: Vec<i64> = jobs::table
         .filter(jobs::updated_at.gt(since))
@@ -106,6 +107,7 @@ pub fn changed_since(conn: &mut PgConnection, since: DateTime<Utc>) -> RepoResul
         .load(conn)?;
     let renamed: Vec<i64> = companies::table
         .filter(companies::updated_at.gt(since))
+        .filter(companies::created_at.le(since))
         .select(companies::id)
         .load(conn)?;
     if !renamed.is_empty() {
