@@ -85,6 +85,9 @@ pub struct LiveCatalog {
     /// Tells the thread to finish; see [`Self::stop`].
     stopping: Arc<AtomicBool>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// One permit per core for searches and walks over the catalog (see
+    /// [`Self::pass_permit`]).
+    passes: tokio::sync::Semaphore,
 }
 
 /// What a search's total and facets depend on, besides the catalog and the time.
@@ -153,6 +156,9 @@ impl LiveCatalog {
             last_change_micros: AtomicI64::new(LAST_CHANGE_UNKNOWN),
             stopping: Arc::new(AtomicBool::new(false)),
             thread: Mutex::new(None),
+            passes: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            ),
         });
         let follower = Follower {
             live: Arc::downgrade(&live),
@@ -179,6 +185,15 @@ impl LiveCatalog {
         {
             let _ = handle.join();
         }
+    }
+
+    /// Waits for a turn to search the text index or walk the catalog, and holds it
+    /// until dropped. Each of those is CPU-bound work of up to tens of milliseconds:
+    /// more of them at once than there are cores finish no sooner, and each holds
+    /// megabytes while it runs. Requests beyond that wait here, costing nothing.
+    pub async fn pass_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        // The semaphore is never closed; without a permit the pass simply runs.
+        self.passes.acquire().await.ok()
     }
 
     /// The current snapshot; `None` until the first load finished.

@@ -73,11 +73,11 @@ impl OrderedText {
     }
 }
 
-/// The best `wanted` of the candidates offered, by rank and then newest: a page of a
-/// ranked search without ordering every match.
+/// The best `wanted` of the candidates offered, by a score (rank or salary) and then
+/// newest: a page without ordering every match.
 struct BestRanked {
     wanted: usize,
-    /// Min-heap of keys: rank bits above, newness below (see [`Self::key`]).
+    /// Min-heap of keys: score above, newness below (see [`Self::key`]).
     heap: std::collections::BinaryHeap<std::cmp::Reverse<u64>>,
 }
 
@@ -89,22 +89,30 @@ impl BestRanked {
         }
     }
 
-    /// Ranks are never negative, so their bits order like the numbers; a lower
-    /// position (newer) wins a tie.
-    fn key(rank: f32, position: u32) -> u64 {
-        (u64::from(rank.max(0.0).to_bits()) << 32) | u64::from(u32::MAX - position)
+    /// A higher score wins; a lower position (newer) wins a tie.
+    fn key(score: u32, position: u32) -> u64 {
+        (u64::from(score) << 32) | u64::from(u32::MAX - position)
     }
 
-    fn offer(&mut self, rank: f32, position: u32) {
+    fn offer(&mut self, score: u32, position: u32) {
+        self.offer_key(Self::key(score, position));
+    }
+
+    fn offer_key(&mut self, key: u64) {
         if self.wanted == 0 {
             return;
         }
-        let key = Self::key(rank, position);
         if self.heap.len() < self.wanted {
             self.heap.push(std::cmp::Reverse(key));
         } else if self.heap.peek().is_some_and(|least| least.0 < key) {
             self.heap.pop();
             self.heap.push(std::cmp::Reverse(key));
+        }
+    }
+
+    fn absorb(&mut self, other: BestRanked) {
+        for key in other.heap {
+            self.offer_key(key.0);
         }
     }
 
@@ -143,13 +151,33 @@ pub struct BoardTally {
 const NO_SALARY: i32 = i32::MIN;
 const NO_CITY: u16 = 0;
 
-/// One job, 48 bytes. Strings and technology lists are interned per catalog.
+/// Technologies with an index below this have their own bit in
+/// [`Entry::technology_bits`]; a board has a few dozen.
+const TECHNOLOGY_BITS: u16 = 63;
+/// The last bit of [`Entry::technology_bits`]: the job has technologies past
+/// [`TECHNOLOGY_BITS`] too, to be looked up in its set.
+const MORE_TECHNOLOGIES: u64 = 1 << 63;
+
+fn technology_bits(members: &[u16]) -> u64 {
+    members.iter().fold(0, |bits, &t| {
+        bits | if t < TECHNOLOGY_BITS {
+            1 << t
+        } else {
+            MORE_TECHNOLOGIES
+        }
+    })
+}
+
+/// One job, 56 bytes. Strings and technology lists are interned per catalog.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     id: i64,
     posted_micros: i64,
     valid_through_micros: i64,
     company_id: i64,
+    /// The job's technologies as bits, so that filtering and counting them needs no
+    /// lookup in the dictionary (see [`TECHNOLOGY_BITS`]).
+    technology_bits: u64,
     salary: i32,
     technology_set: u32,
     city: u16,
@@ -222,6 +250,7 @@ impl Dictionary {
         });
         Entry {
             id: job.id,
+            technology_bits: technology_bits(dictionary.members(technology_set)),
             posted_micros: job.posted_at.timestamp_micros(),
             valid_through_micros: job.valid_through.timestamp_micros(),
             company_id: job.company_id,
@@ -327,11 +356,153 @@ pub struct Catalog {
     /// Salary figures, computed once per snapshot on first use (see
     /// [`Catalog::salary_stats`]).
     salary_stats: std::sync::OnceLock<Arc<SalaryStats>>,
+    /// Built on first use: a snapshot that is replaced before anyone filters it never
+    /// pays for them.
+    lists: std::sync::OnceLock<PositionLists>,
+    /// The unfiltered facets at one second, for filters on a single dimension.
+    board_tally: std::sync::Mutex<Option<BoardFacets>>,
+}
+
+/// Per technology, city, work model, seniority, employment type and company, the
+/// positions of its jobs (expired ones included), ascending: a filter on them walks
+/// these instead of every job. About 28 bytes a job.
+#[derive(Debug, Default)]
+struct PositionLists {
+    technologies: Vec<Vec<u32>>,
+    cities: Vec<Vec<u32>>,
+    remote: Vec<Vec<u32>>,
+    seniority: Vec<Vec<u32>>,
+    employment: Vec<Vec<u32>>,
+    companies: HashMap<i64, Vec<u32>>,
+    /// Every position, ascending: the jobs posted after a time are a prefix of it.
+    every: Vec<u32>,
+}
+
+impl PositionLists {
+    fn of(entries: &[Entry], dictionary: &Dictionary) -> Self {
+        let mut lists = Self {
+            technologies: vec![Vec::new(); dictionary.technologies.len()],
+            cities: vec![Vec::new(); dictionary.cities.len()],
+            remote: vec![Vec::new(); RemotePolicy::ALL.len()],
+            seniority: vec![Vec::new(); Seniority::ALL.len()],
+            employment: vec![Vec::new(); EmploymentType::ALL.len()],
+            companies: HashMap::new(),
+            every: (0..u32::try_from(entries.len()).unwrap_or(u32::MAX)).collect(),
+        };
+        for (position, entry) in entries.iter().enumerate() {
+            let position = u32::try_from(position).unwrap_or(u32::MAX);
+            for &t in dictionary.members(entry.technology_set) {
+                lists.technologies[usize::from(t)].push(position);
+            }
+            lists.cities[usize::from(entry.city)].push(position);
+            lists.remote[entry.remote as usize].push(position);
+            lists.seniority[entry.seniority as usize].push(position);
+            lists.employment[entry.employment as usize].push(position);
+            lists
+                .companies
+                .entry(entry.company_id)
+                .or_default()
+                .push(position);
+        }
+        for list in lists
+            .technologies
+            .iter_mut()
+            .chain(lists.cities.iter_mut())
+            .chain(lists.remote.iter_mut())
+            .chain(lists.seniority.iter_mut())
+            .chain(lists.employment.iter_mut())
+            .chain(lists.companies.values_mut())
+        {
+            list.shrink_to_fit();
+        }
+        lists
+    }
+}
+
+/// [`Catalog::board`] as last counted.
+#[derive(Debug)]
+struct BoardFacets {
+    second: i64,
+    salary_steps: Vec<u32>,
+    board: Arc<Board>,
+}
+
+/// Positions per block of [`Board::open_blocks`].
+const BLOCK: usize = 4_096;
+
+/// The whole board's counts at one moment, with no filter set.
+#[derive(Debug)]
+struct Board {
+    now_micros: i64,
+    tally: Tally,
+    open: i64,
+    /// Open jobs in each block of [`BLOCK`] positions in the newest order, and in the
+    /// salary order: a deep page of the whole list skips whole blocks instead of
+    /// looking at every job before it.
+    open_blocks: Vec<u32>,
+    open_salary_blocks: Vec<u32>,
+}
+
+impl Board {
+    /// Positions `offset..offset + limit` of the open jobs in `order`.
+    fn page(
+        &self,
+        entries: &[Entry],
+        order: Option<&[u32]>,
+        offset: usize,
+        limit: usize,
+    ) -> Vec<u32> {
+        let blocks = if order.is_some() {
+            &self.open_salary_blocks
+        } else {
+            &self.open_blocks
+        };
+        let (mut block, mut skipped) = (0, 0);
+        while block < blocks.len() && skipped + blocks[block] as usize <= offset {
+            skipped += blocks[block] as usize;
+            block += 1;
+        }
+        let mut page = Vec::with_capacity(limit);
+        for at in block * BLOCK..entries.len() {
+            if page.len() >= limit {
+                break;
+            }
+            let position = order.map_or(u32::try_from(at).unwrap_or(u32::MAX), |o| o[at]);
+            if entries[position as usize].valid_through_micros > self.now_micros {
+                if skipped < offset {
+                    skipped += 1;
+                } else {
+                    page.push(position);
+                }
+            }
+        }
+        page
+    }
+}
+
+/// The jobs a query looks at, in the order its page is taken from.
+enum Candidates<'q> {
+    /// No filter at all: counts from [`Catalog::board`].
+    Board,
+    /// Every job, in the order of the sort.
+    All,
+    /// The text matches, laid out for the sort.
+    Text(&'q OrderedText),
+    /// Some jobs, ascending (newest first), whatever the sort.
+    Some(std::borrow::Cow<'q, [u32]>),
+}
+
+/// Where a page's jobs come from: the first ones walked, or the best by a score.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    InOrder,
+    BestRank,
+    BestSalary,
 }
 
 /// The filters that have facets; a job failing exactly one of them still counts for
 /// that facet's options.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Dimension {
     Technology = 0,
     City,
@@ -350,8 +521,7 @@ const fn bit(dimension: Dimension) -> u8 {
 struct Compiled {
     now_micros: i64,
     company_id: Option<i64>,
-    /// Per technology index: whether it is one of the chosen technologies.
-    technologies: Option<Vec<bool>>,
+    technologies: Option<ChosenTechnologies>,
     /// Per city index: whether it is one of the chosen cities.
     cities: Option<Vec<bool>>,
     remote: Option<RemotePolicy>,
@@ -359,6 +529,25 @@ struct Compiled {
     employment: Option<EmploymentType>,
     min_salary: Option<i32>,
     posted_after_micros: Option<i64>,
+}
+
+/// The technologies a filter chose.
+struct ChosenTechnologies {
+    /// Their bits (see [`Entry::technology_bits`]).
+    bits: u64,
+    /// Per technology index: whether it is chosen.
+    chosen: Vec<bool>,
+}
+
+impl ChosenTechnologies {
+    fn include_any_of(&self, entry: &Entry, dictionary: &Dictionary) -> bool {
+        entry.technology_bits & self.bits != 0
+            || (entry.technology_bits & MORE_TECHNOLOGIES != 0
+                && dictionary
+                    .members(entry.technology_set)
+                    .iter()
+                    .any(|t| self.chosen[usize::from(*t)]))
+    }
 }
 
 impl Compiled {
@@ -373,10 +562,7 @@ impl Compiled {
         }
         let mut failed = 0;
         if let Some(chosen) = &self.technologies
-            && !dictionary
-                .members(entry.technology_set)
-                .iter()
-                .any(|t| chosen[usize::from(*t)])
+            && !chosen.include_any_of(entry, dictionary)
         {
             failed |= bit(Dimension::Technology);
         }
@@ -414,6 +600,7 @@ impl Compiled {
 /// Salary and posting time are kept as histograms: bucket `b` holds the jobs that meet
 /// exactly the `b` lowest salary steps (or the `b` widest "posted within" choices), so
 /// each job costs one increment; the per-choice counts are suffix sums at the end.
+#[derive(Debug, Clone)]
 struct Tally {
     technologies: Vec<i64>,
     cities: Vec<i64>,
@@ -507,6 +694,129 @@ fn newest_by_technology(entries: &[Entry], dictionary: &Dictionary) -> Vec<Box<[
     lists.into_iter().map(Vec::into_boxed_slice).collect()
 }
 
+/// Catalogs smaller than this walk every job: position lists would not pay.
+const LISTS_FROM_JOBS: usize = 20_000;
+
+/// Passes over more candidates than this are split over the cores.
+const SPLIT_WALK_FROM: usize = 100_000;
+
+/// What one pass over candidates yields.
+struct Walked {
+    /// The page, once [`Catalog::walk`] is done; the first matches before.
+    page: Vec<u32>,
+    /// When picking by score: the best matches so far.
+    best: Option<BestRanked>,
+    total: i64,
+    tally: Tally,
+}
+
+impl Walked {
+    /// Adds the part walked right after this one, keeping `wanted` matches.
+    fn absorb(&mut self, later: Walked, wanted: usize) {
+        let room = wanted.saturating_sub(self.page.len());
+        self.page.extend(later.page.into_iter().take(room));
+        if let (Some(best), Some(later)) = (&mut self.best, later.best) {
+            best.absorb(later);
+        }
+        self.total += later.total;
+        self.tally.absorb(&later.tally);
+    }
+}
+
+impl Tally {
+    fn absorb(&mut self, other: &Tally) {
+        let add = |into: &mut [i64], from: &[i64]| {
+            for (a, b) in into.iter_mut().zip(from) {
+                *a += b;
+            }
+        };
+        add(&mut self.technologies, &other.technologies);
+        add(&mut self.cities, &other.cities);
+        add(&mut self.remote, &other.remote);
+        add(&mut self.seniority, &other.seniority);
+        add(&mut self.employment, &other.employment);
+        add(&mut self.posted, &other.posted);
+        add(&mut self.salary, &other.salary);
+    }
+}
+
+/// Adds one to the count of each of `entry`'s technologies.
+fn count_technologies(counts: &mut [i64], entry: &Entry, dictionary: &Dictionary) {
+    let mut bits = entry.technology_bits & !MORE_TECHNOLOGIES;
+    while bits != 0 {
+        counts[bits.trailing_zeros() as usize] += 1;
+        bits &= bits - 1;
+    }
+    if entry.technology_bits & MORE_TECHNOLOGIES != 0 {
+        for &t in dictionary.members(entry.technology_set) {
+            if t >= TECHNOLOGY_BITS {
+                counts[usize::from(t)] += 1;
+            }
+        }
+    }
+}
+
+/// The positions in any of `lists`, ascending and once each.
+fn union_of<'q>(lists: &[&'q [u32]], len: usize) -> std::borrow::Cow<'q, [u32]> {
+    match lists {
+        [] => std::borrow::Cow::Borrowed(&[]),
+        // The jobs paying at least a salary are in salary order.
+        [one] if one.is_sorted() => std::borrow::Cow::Borrowed(one),
+        _ => {
+            let mut bits = vec![0u64; len.div_ceil(64)];
+            for list in lists {
+                for &p in *list {
+                    bits[p as usize / 64] |= 1 << (p % 64);
+                }
+            }
+            let mut union = Vec::with_capacity(lists.iter().map(|l| l.len()).sum());
+            for (at, &word) in bits.iter().enumerate() {
+                let mut word = word;
+                while word != 0 {
+                    let base = u32::try_from(at * 64).unwrap_or(u32::MAX);
+                    union.push(base + word.trailing_zeros());
+                    word &= word - 1;
+                }
+            }
+            std::borrow::Cow::Owned(union)
+        }
+    }
+}
+
+/// The positions, ascending, of the jobs that are in the lists of all dimensions of
+/// `listed` but at most one: the only ones a facet or the results count.
+fn counted_anywhere(listed: &[(Dimension, Vec<&[u32]>)], len: usize) -> Vec<u32> {
+    let words = len.div_ceil(64);
+    let sets: Vec<Vec<u64>> = listed
+        .iter()
+        .map(|(_, lists)| {
+            let mut bits = vec![0u64; words];
+            for list in lists {
+                for &p in *list {
+                    bits[p as usize / 64] |= 1 << (p % 64);
+                }
+            }
+            bits
+        })
+        .collect();
+    let mut counted = Vec::new();
+    for at in 0..words {
+        // Bit by bit: in all sets, and in all sets but one.
+        let (mut all, mut all_but_one) = (!0u64, 0u64);
+        for set in &sets {
+            all_but_one = (all_but_one & set[at]) | (all & !set[at]);
+            all &= set[at];
+        }
+        let mut word = all | all_but_one;
+        let base = u32::try_from(at * 64).unwrap_or(u32::MAX);
+        while word != 0 {
+            counted.push(base + word.trailing_zeros());
+            word &= word - 1;
+        }
+    }
+    counted
+}
+
 /// Per-choice counts from a histogram whose bucket `b` met the first `b` choices.
 fn suffix_sums(histogram: &[i64]) -> Vec<i64> {
     (1..histogram.len())
@@ -565,6 +875,8 @@ impl Catalog {
             dictionary,
             newest_by_technology,
             salary_stats: std::sync::OnceLock::new(),
+            lists: std::sync::OnceLock::new(),
+            board_tally: std::sync::Mutex::new(None),
         }
     }
 
@@ -581,12 +893,14 @@ impl Catalog {
         let filter = query.filter;
         let technologies = (!filter.technologies.is_empty()).then(|| {
             let mut chosen = vec![false; self.dictionary.technologies.len()];
+            let mut bits = 0;
             for slug in &filter.technologies {
                 if let Some(&index) = self.dictionary.technology_index.get(slug.as_str()) {
                     chosen[usize::from(index)] = true;
+                    bits |= technology_bits(&[index]) & !MORE_TECHNOLOGIES;
                 }
             }
-            chosen
+            ChosenTechnologies { bits, chosen }
         });
         let cities = (!filter.cities.is_empty()).then(|| {
             let mut chosen = vec![false; self.dictionary.cities.len()];
@@ -622,6 +936,262 @@ impl Catalog {
     /// drill-down facets, in one pass over the candidates.
     pub fn search(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> CatalogResult {
         let compiled = self.compile(query, now);
+        let (candidates, borrowed) = self.candidates(query, &compiled);
+        if let Candidates::Board = candidates {
+            let board = self.board(query.salary_steps, now);
+            let page = self.board_page(&board, query);
+            return CatalogResult {
+                ids: page.iter().map(|p| self.entries[*p as usize].id).collect(),
+                total: board.open,
+                facets: self.facets_from(&board.tally, query.salary_steps),
+            };
+        }
+        let mut walked = self.walk(&compiled, &candidates, query, now);
+        // The walk left out the jobs that fail only the one filter set; what that
+        // filter's options would give is then the board's own count.
+        if let Some(dimension) = borrowed {
+            let board = self.board(query.salary_steps, now);
+            let board = &board.tally;
+            let tally = &mut walked.tally;
+            match dimension {
+                Dimension::Technology => tally.technologies.clone_from(&board.technologies),
+                Dimension::City => tally.cities.clone_from(&board.cities),
+                Dimension::Remote => tally.remote = board.remote,
+                Dimension::Seniority => tally.seniority = board.seniority,
+                Dimension::Employment => tally.employment = board.employment,
+                Dimension::Posted => tally.posted = board.posted,
+                Dimension::Salary => tally.salary.clone_from(&board.salary),
+            }
+        }
+        CatalogResult {
+            ids: walked
+                .page
+                .iter()
+                .map(|p| self.entries[*p as usize].id)
+                .collect(),
+            total: walked.total,
+            facets: self.facets_from(&walked.tally, query.salary_steps),
+        }
+    }
+
+    /// The counts of the whole board, shared for a second: the unfiltered list takes
+    /// everything from it, filters on one dimension that dimension's own facet.
+    fn board(&self, salary_steps: &[u32], now: DateTime<Utc>) -> Arc<Board> {
+        let second = now.timestamp();
+        let mut kept = self.board_tally.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(board) = kept.as_ref()
+            && board.second == second
+            && board.salary_steps == salary_steps
+        {
+            return board.board.clone();
+        }
+        let filter = JobFilter::default();
+        let query = CatalogQuery {
+            filter: &filter,
+            company_id: None,
+            text: None,
+            sort: Sort::Newest,
+            offset: 0,
+            limit: 0,
+            salary_steps,
+        };
+        let compiled = self.compile(&query, now);
+        let walked = self.walk(&compiled, &Candidates::All, &query, now);
+        let now_micros = compiled.now_micros;
+        let open_in = |positions: &mut dyn Iterator<Item = usize>| -> Vec<u32> {
+            let mut blocks = vec![0u32; self.entries.len().div_ceil(BLOCK)];
+            for (at, position) in positions.enumerate() {
+                let open = self.entries[position].valid_through_micros > now_micros;
+                blocks[at / BLOCK] += u32::from(open);
+            }
+            blocks
+        };
+        let board = Arc::new(Board {
+            now_micros,
+            tally: walked.tally,
+            open: walked.total,
+            open_blocks: open_in(&mut (0..self.entries.len())),
+            open_salary_blocks: open_in(&mut self.by_salary.iter().map(|p| *p as usize)),
+        });
+        *kept = Some(BoardFacets {
+            second,
+            salary_steps: salary_steps.to_vec(),
+            board: board.clone(),
+        });
+        board
+    }
+
+    /// The page of the unfiltered list, from the board's counts.
+    fn board_page(&self, board: &Board, query: &CatalogQuery<'_>) -> Vec<u32> {
+        let order = (query.sort == Sort::Salary).then_some(self.by_salary.as_slice());
+        board.page(&self.entries, order, query.offset, query.limit)
+    }
+
+    fn lists(&self) -> &PositionLists {
+        self.lists
+            .get_or_init(|| PositionLists::of(&self.entries, &self.dictionary))
+    }
+
+    /// The jobs `query` has to look at, and the facet dimension whose counts the walk
+    /// leaves out (to be taken from [`Self::board`]).
+    ///
+    /// With one filter set, the walk takes its jobs and that filter's own facet comes
+    /// from the board. With more, a job counts somewhere only if it fails at most one
+    /// of them: the walk takes the jobs that pass all filters but one, whichever.
+    fn candidates<'q>(
+        &'q self,
+        query: &CatalogQuery<'q>,
+        compiled: &Compiled,
+    ) -> (Candidates<'q>, Option<Dimension>) {
+        if let Some(text) = query.text {
+            return (Candidates::Text(text), None);
+        }
+        if self.entries.len() < LISTS_FROM_JOBS {
+            return (Candidates::All, None);
+        }
+        let lists = self.lists();
+        if let Some(company) = compiled.company_id {
+            let list = lists.companies.get(&company).map_or(&[][..], Vec::as_slice);
+            return (Candidates::Some(list.into()), None);
+        }
+        let chosen = |chosen: &[bool], lists: &'q [Vec<u32>]| -> Vec<&'q [u32]> {
+            chosen
+                .iter()
+                .zip(lists)
+                .filter(|(chosen, _)| **chosen)
+                .map(|(_, list)| list.as_slice())
+                .collect()
+        };
+        let one = |value: usize, lists: &'q [Vec<u32>]| vec![lists[value].as_slice()];
+        let mut listed: Vec<(Dimension, Vec<&'q [u32]>)> = Vec::new();
+        if let Some(technologies) = &compiled.technologies {
+            listed.push((
+                Dimension::Technology,
+                chosen(&technologies.chosen, &lists.technologies),
+            ));
+        }
+        if let Some(cities) = &compiled.cities {
+            listed.push((Dimension::City, chosen(cities, &lists.cities)));
+        }
+        if let Some(remote) = compiled.remote {
+            listed.push((Dimension::Remote, one(remote as usize, &lists.remote)));
+        }
+        if let Some(levels) = &compiled.seniorities {
+            let mut chosen_levels = vec![false; Seniority::ALL.len()];
+            for level in levels {
+                chosen_levels[*level as usize] = true;
+            }
+            listed.push((
+                Dimension::Seniority,
+                chosen(&chosen_levels, &lists.seniority),
+            ));
+        }
+        if let Some(employment) = compiled.employment {
+            listed.push((
+                Dimension::Employment,
+                one(employment as usize, &lists.employment),
+            ));
+        }
+        // Salary and posting time are ranges of the catalog's two orders.
+        if let Some(min) = compiled.min_salary {
+            let paid = self
+                .by_salary
+                .partition_point(|p| self.entries[*p as usize].salary >= min);
+            listed.push((Dimension::Salary, vec![&self.by_salary[..paid]]));
+        }
+        if let Some(after) = compiled.posted_after_micros {
+            let recent = self.entries.partition_point(|e| e.posted_micros > after);
+            listed.push((Dimension::Posted, vec![&lists.every[..recent]]));
+        }
+        match listed.len() {
+            0 => (Candidates::Board, None),
+            1 => {
+                let (dimension, lists) = listed.remove(0);
+                (
+                    Candidates::Some(union_of(&lists, self.entries.len())),
+                    Some(dimension),
+                )
+            }
+            _ => (
+                Candidates::Some(counted_anywhere(&listed, self.entries.len()).into()),
+                None,
+            ),
+        }
+    }
+
+    /// How the page is picked when walking `candidates` for `sort`.
+    fn pick(candidates: &Candidates<'_>, sort: Sort) -> Pick {
+        match candidates {
+            Candidates::Text(text) if text.ranks.is_some() => Pick::BestRank,
+            Candidates::Some(_) if sort == Sort::Salary => Pick::BestSalary,
+            _ => Pick::InOrder,
+        }
+    }
+
+    /// One pass over `candidates`: the page, the total and the facet counts. A long
+    /// pass is split over the cores: a request alone on the server is answered in a
+    /// fraction of the time, and under load the halves queue like whole passes would.
+    fn walk(
+        &self,
+        compiled: &Compiled,
+        candidates: &Candidates<'_>,
+        query: &CatalogQuery<'_>,
+        now: DateTime<Utc>,
+    ) -> Walked {
+        let len = self.candidate_count(candidates);
+        let parts = if len < SPLIT_WALK_FROM {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        };
+        let mut walked = if parts == 1 {
+            self.walk_part(compiled, candidates, query, now, 0..len)
+        } else {
+            let bounds: Vec<usize> = (0..=parts).map(|part| len * part / parts).collect();
+            std::thread::scope(|scope| {
+                let others: Vec<_> = bounds[1..]
+                    .windows(2)
+                    .map(|range| {
+                        let range = range[0]..range[1];
+                        scope.spawn(move || self.walk_part(compiled, candidates, query, now, range))
+                    })
+                    .collect();
+                let mut walked = self.walk_part(compiled, candidates, query, now, 0..bounds[1]);
+                for other in others {
+                    match other.join() {
+                        Ok(other) => walked.absorb(other, query.offset + query.limit),
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                }
+                walked
+            })
+        };
+        walked.page = match walked.best.take() {
+            Some(best) => best.page(query.offset),
+            None => walked.page.into_iter().skip(query.offset).collect(),
+        };
+        walked
+    }
+
+    fn candidate_count(&self, candidates: &Candidates<'_>) -> usize {
+        match candidates {
+            Candidates::All | Candidates::Board => self.entries.len(),
+            Candidates::Text(text) => text.positions.len(),
+            Candidates::Some(positions) => positions.len(),
+        }
+    }
+
+    /// The candidates `range` (by their place in walking order) of [`Self::walk`]: the
+    /// first `offset + limit` matches in walking order, or the best of them when
+    /// picking by score, with the total and counts.
+    fn walk_part(
+        &self,
+        compiled: &Compiled,
+        candidates: &Candidates<'_>,
+        query: &CatalogQuery<'_>,
+        now: DateTime<Utc>,
+        range: std::ops::Range<usize>,
+    ) -> Walked {
         let mut tally = Tally {
             technologies: vec![0; self.dictionary.technologies.len()],
             cities: vec![0; self.dictionary.cities.len()],
@@ -643,12 +1213,15 @@ impl Catalog {
             .collect();
         steps.sort_unstable();
         let mut total: i64 = 0;
-        let mut page: Vec<u32> = Vec::with_capacity(query.limit);
-        let mut best = Self::ranked(query).then(|| BestRanked::new(query.offset + query.limit));
+        let wanted = query.offset + query.limit;
+        let mut page: Vec<u32> = Vec::with_capacity(wanted.min(1 << 16));
+        let pick = Self::pick(candidates, query.sort);
+        let mut best = (pick != Pick::InOrder).then(|| BestRanked::new(wanted));
+        let dictionary = &*self.dictionary;
 
         let mut visit = |position: u32, rank: f32| {
             let entry = &self.entries[position as usize];
-            let Some(failed) = compiled.failures(entry, &self.dictionary) else {
+            let Some(failed) = compiled.failures(entry, dictionary) else {
                 return;
             };
             // Branch-free bucket numbers: how many choices the job meets.
@@ -664,16 +1237,11 @@ impl Catalog {
                     .map(|step| usize::from(*step <= entry.salary))
                     .sum::<usize>()
             };
-            let count_technologies = |counts: &mut Vec<i64>| {
-                for t in self.dictionary.members(entry.technology_set) {
-                    counts[usize::from(*t)] += 1;
-                }
-            };
             if failed != 0 {
                 // Failing one filter still counts for that filter's own options.
                 match failed {
                     f if f == bit(Dimension::Technology) => {
-                        count_technologies(&mut tally.technologies);
+                        count_technologies(&mut tally.technologies, entry, dictionary);
                     }
                     f if f == bit(Dimension::City) => tally.cities[usize::from(entry.city)] += 1,
                     f if f == bit(Dimension::Remote) => tally.remote[entry.remote as usize] += 1,
@@ -691,7 +1259,7 @@ impl Catalog {
             }
             // The enums' variants are declared in `ALL` order; city 0 ("none") is
             // counted but never listed.
-            count_technologies(&mut tally.technologies);
+            count_technologies(&mut tally.technologies, entry, dictionary);
             tally.cities[usize::from(entry.city)] += 1;
             tally.remote[entry.remote as usize] += 1;
             tally.seniority[entry.seniority as usize] += 1;
@@ -699,25 +1267,34 @@ impl Catalog {
             tally.posted[posted_bucket()] += 1;
             tally.salary[salary_bucket()] += 1;
             if let Some(best) = &mut best {
-                best.offer(rank, position);
-            } else if total >= query.offset as i64 && page.len() < query.limit {
+                best.offer(Self::score(pick, rank, entry), position);
+            } else if page.len() < wanted {
                 page.push(position);
             }
             total += 1;
         };
 
-        self.for_each_candidate(query, |position, rank| {
+        self.for_each_candidate(candidates, query.sort, range, |position, rank| {
             visit(position, rank);
             ControlFlow::Continue(())
         });
-        if let Some(best) = best {
-            page = best.page(query.offset);
-        }
-
-        CatalogResult {
-            ids: page.iter().map(|p| self.entries[*p as usize].id).collect(),
+        Walked {
+            page,
+            best,
             total,
-            facets: self.facets_from(&tally, query.salary_steps),
+            tally,
+        }
+    }
+
+    /// What [`BestRanked`] orders by for `pick`.
+    fn score(pick: Pick, rank: f32, entry: &Entry) -> u32 {
+        match pick {
+            // Ranks are never negative, so their bits order like the numbers.
+            Pick::BestRank => rank.max(0.0).to_bits(),
+            // Flipping the sign bit orders signed salaries as unsigned; no salary
+            // (the lowest i32) comes last.
+            Pick::BestSalary => entry.salary.cast_unsigned() ^ (1 << 31),
+            Pick::InOrder => 0,
         }
     }
 
@@ -725,13 +1302,24 @@ impl Catalog {
     /// is full.
     pub fn page(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Vec<i64> {
         let compiled = self.compile(query, now);
-        if Self::ranked(query) {
-            // The best ranks may come last: every candidate is looked at.
+        let (candidates, _) = self.candidates(query, &compiled);
+        if let Candidates::Board = candidates {
+            let board = self.board(query.salary_steps, now);
+            return self
+                .board_page(&board, query)
+                .into_iter()
+                .map(|p| self.entries[p as usize].id)
+                .collect();
+        }
+        let pick = Self::pick(&candidates, query.sort);
+        if pick != Pick::InOrder {
+            // The best may come last: every candidate is looked at.
             let mut best = BestRanked::new(query.offset + query.limit);
-            self.for_each_candidate(query, |position, rank| {
+            let all = 0..self.candidate_count(&candidates);
+            self.for_each_candidate(&candidates, query.sort, all, |position, rank| {
                 let entry = &self.entries[position as usize];
                 if compiled.failures(entry, &self.dictionary) == Some(0) {
-                    best.offer(rank, position);
+                    best.offer(Self::score(pick, rank, entry), position);
                 }
                 ControlFlow::Continue(())
             });
@@ -742,7 +1330,8 @@ impl Catalog {
                 .collect();
         }
         let (mut skipped, mut page) = (0, Vec::with_capacity(query.limit));
-        self.for_each_candidate(query, |position, _| {
+        let all = 0..self.candidate_count(&candidates);
+        self.for_each_candidate(&candidates, query.sort, all, |position, _| {
             if page.len() >= query.limit {
                 return ControlFlow::Break(());
             }
@@ -759,34 +1348,43 @@ impl Catalog {
         page
     }
 
-    /// Whether the page is picked by rank rather than taken in walking order.
-    fn ranked(query: &CatalogQuery<'_>) -> bool {
-        query.text.is_some_and(|t| t.ranks.is_some())
-    }
-
-    /// Calls `f` with every candidate position (and its text rank, or 0) in the order
-    /// of `query.sort` (catalog order for ranked text matches).
+    /// Calls `f` with the candidates `range` by their place in walking order (each
+    /// one's position and text rank, or 0): in the order of `sort` for all jobs and
+    /// laid-out text matches, ascending for other lists.
     fn for_each_candidate(
         &self,
-        query: &CatalogQuery<'_>,
+        candidates: &Candidates<'_>,
+        sort: Sort,
+        range: std::ops::Range<usize>,
         mut f: impl FnMut(u32, f32) -> ControlFlow<()>,
     ) {
-        if let Some(text) = query.text {
-            let ranks = text.ranks.as_deref().unwrap_or_default();
-            for (i, position) in text.positions.iter().enumerate() {
-                if f(*position, ranks.get(i).copied().unwrap_or(0.0)).is_break() {
+        let listed = |positions: &[u32], f: &mut dyn FnMut(u32, f32) -> ControlFlow<()>| {
+            for position in &positions[range.clone()] {
+                if f(*position, 0.0).is_break() {
                     return;
                 }
             }
-            return;
-        }
-        let positions: Box<dyn Iterator<Item = u32> + '_> = match query.sort {
-            Sort::Salary => Box::new(self.by_salary.iter().copied()),
-            _ => Box::new(0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX)),
         };
-        for position in positions {
-            if f(position, 0.0).is_break() {
-                return;
+        match candidates {
+            Candidates::Text(text) => {
+                let ranks = text.ranks.as_deref().unwrap_or_default();
+                for i in range.clone() {
+                    if f(text.positions[i], ranks.get(i).copied().unwrap_or(0.0)).is_break() {
+                        return;
+                    }
+                }
+            }
+            Candidates::Some(positions) => listed(positions, &mut f),
+            Candidates::All | Candidates::Board if sort == Sort::Salary => {
+                listed(&self.by_salary, &mut f);
+            }
+            Candidates::All | Candidates::Board => {
+                let end = u32::try_from(range.end).unwrap_or(u32::MAX);
+                for position in u32::try_from(range.start).unwrap_or(end)..end {
+                    if f(position, 0.0).is_break() {
+                        return;
+                    }
+                }
             }
         }
     }
@@ -1299,6 +1897,144 @@ mod tests {
             vec![101, 3, 4],
             "job 101 shares both; closed 1 and 2 are gone"
         );
+    }
+
+    /// `query` answered by walking every job, as before position lists.
+    fn walking_everything(catalog: &Catalog, query: &CatalogQuery<'_>) -> CatalogResult {
+        let compiled = catalog.compile(query, now());
+        let walked = catalog.walk(&compiled, &Candidates::All, query, now());
+        CatalogResult {
+            ids: walked
+                .page
+                .iter()
+                .map(|p| catalog.entries[*p as usize].id)
+                .collect(),
+            total: walked.total,
+            facets: catalog.facets_from(&walked.tally, query.salary_steps),
+        }
+    }
+
+    #[test]
+    fn position_lists_give_what_walking_every_job_gives() {
+        let technologies = ["rust", "go", "python", "java", "kotlin", "php", "scala"];
+        let cities = ["Berlin", "Hamburg", "München", "Köln", "Leipzig"];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let jobs: Vec<OpenJob> = (1..=30_000)
+            .map(|id| {
+                let mut job = job(id, cities[next(cities.len())], &[]);
+                job.technology_slugs = (0..1 + next(3))
+                    .map(|_| technologies[next(technologies.len())].to_owned())
+                    .collect();
+                job.company_id = 1 + next(40) as i64;
+                job.remote = RemotePolicy::ALL[next(RemotePolicy::ALL.len())];
+                job.seniority = Seniority::ALL[next(Seniority::ALL.len())];
+                job.employment = EmploymentType::ALL[next(EmploymentType::ALL.len())];
+                job.salary_eur_year = (next(4) > 0).then(|| 40_000 + 5_000 * next(14) as i32);
+                if next(10) == 0 {
+                    job.valid_through = now() - Duration::hours(1);
+                }
+                job
+            })
+            .collect();
+        let catalog = Catalog::build(jobs);
+        let slugs = |names: &[&str]| names.iter().map(|n| Slug::parse(*n).unwrap()).collect();
+        let filters = [
+            JobFilter::default(),
+            JobFilter {
+                technologies: slugs(&["rust"]),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                technologies: slugs(&["rust", "scala"]),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                cities: vec!["Köln".to_owned()],
+                ..JobFilter::default()
+            },
+            JobFilter {
+                technologies: slugs(&["go"]),
+                cities: vec!["Berlin".to_owned(), "Leipzig".to_owned()],
+                ..JobFilter::default()
+            },
+            JobFilter {
+                technologies: slugs(&["java"]),
+                cities: vec!["Hamburg".to_owned()],
+                remote: Some(RemotePolicy::Hybrid),
+                seniorities: vec![Seniority::Senior],
+                min_salary: Some(60_000),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                technologies: slugs(&["php"]),
+                seniorities: vec![Seniority::Junior],
+                ..JobFilter::default()
+            },
+            JobFilter {
+                remote: Some(RemotePolicy::Remote),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                seniorities: vec![Seniority::Junior, Seniority::Senior],
+                employment: Some(EmploymentType::PartTime),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                remote: Some(RemotePolicy::Onsite),
+                min_salary: Some(70_000),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                min_salary: Some(60_000),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                posted_within: Some(7),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                technologies: slugs(&["go"]),
+                posted_within: Some(30),
+                min_salary: Some(50_000),
+                ..JobFilter::default()
+            },
+            JobFilter {
+                company: Some(Slug::parse("acme").unwrap()),
+                cities: vec!["Berlin".to_owned()],
+                ..JobFilter::default()
+            },
+        ];
+        for filter in &filters {
+            for sort in [Sort::Newest, Sort::Salary] {
+                for offset in [0, 20, 700, 20_000] {
+                    let query = CatalogQuery {
+                        filter,
+                        company_id: Some(7),
+                        text: None,
+                        sort,
+                        offset,
+                        limit: 20,
+                        salary_steps: &[50_000, 70_000, 90_000],
+                    };
+                    let (candidates, _) =
+                        catalog.candidates(&query, &catalog.compile(&query, now()));
+                    assert!(!matches!(candidates, Candidates::All), "{filter:?}");
+                    let expected = walking_everything(&catalog, &query);
+                    let found = catalog.search(&query, now());
+                    assert!(expected.total > 0, "{filter:?}");
+                    assert_eq!(found.total, expected.total, "{filter:?} {sort:?}");
+                    assert_eq!(found.ids, expected.ids, "{filter:?} {sort:?} {offset}");
+                    assert_eq!(found.facets, expected.facets, "{filter:?} {sort:?}");
+                    assert_eq!(catalog.page(&query, now()), expected.ids, "{filter:?}");
+                }
+            }
+        }
     }
 
     #[test]

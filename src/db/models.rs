@@ -72,6 +72,7 @@ pub struct JobCardRow {
     pub salary_period: Option<String>,
     pub posted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub technology_slugs: Vec<Option<String>>,
 }
 
 /// A job card row joined with its company, read in one query.

@@ -2,7 +2,7 @@
 
 use super::convert;
 use super::{RepoError, RepoResult};
-use crate::db::models::{CompanyRefRow, JobPageRow, JobWithCompanyRow, NewJobRow, TechnologyRow};
+use crate::db::models::{CompanyRefRow, JobPageRow, JobWithCompanyRow, NewJobRow};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
 use crate::domain::job::{ApplyChannel, JobDetail, JobPage, JobStatus, JobSummary, NewJob};
 use crate::domain::markdown::{SafeHtml, render_without_images};
@@ -88,7 +88,7 @@ pub fn summaries_in_order(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Ve
         .filter(jobs::id.eq_any(ids))
         .select(JobWithCompanyRow::as_select())
         .load(conn)?;
-    let mut technologies_by_job = technologies_of(conn, ids)?;
+    let names = TechnologyNames::read(conn)?;
     let logos =
         super::images::find_shared(conn, rows.iter().filter_map(|r| r.company.logo_image_id))?;
     let mut by_id: HashMap<i64, JobWithCompanyRow> =
@@ -96,7 +96,7 @@ pub fn summaries_in_order(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Ve
     ids.iter()
         .filter_map(|id| by_id.remove(id))
         .map(|row| {
-            let techs = technologies_by_job.remove(&row.job.id).unwrap_or_default();
+            let techs = names.of(&row.job.technology_slugs);
             let CompanyRefRow {
                 slug,
                 name,
@@ -108,24 +108,33 @@ pub fn summaries_in_order(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Ve
         .collect()
 }
 
-/// The technologies of each job, in name order.
-fn technologies_of(
-    conn: &mut PgConnection,
-    job_ids: &[i64],
-) -> RepoResult<HashMap<i64, Vec<Technology>>> {
-    let rows: Vec<(i64, TechnologyRow)> = job_technologies::table
-        .inner_join(technologies::table)
-        .filter(job_technologies::job_id.eq_any(job_ids))
-        .order(technologies::name.asc())
-        .select((job_technologies::job_id, TechnologyRow::as_select()))
-        .load(conn)?;
-    let mut map: HashMap<i64, Vec<Technology>> = HashMap::new();
-    for (job_id, row) in rows {
-        map.entry(job_id)
-            .or_default()
-            .push(convert::technology(row)?);
+/// Every technology by slug, with its place in name order. A job row keeps its
+/// technologies' slugs (`jobs.technology_slugs`, which the catalog reads too): with the
+/// few dozen names read in one small query, a page needs no join per job.
+struct TechnologyNames(HashMap<String, (usize, Technology)>);
+
+impl TechnologyNames {
+    fn read(conn: &mut PgConnection) -> RepoResult<Self> {
+        Ok(Self(
+            super::technologies::all(conn)?
+                .into_iter()
+                .enumerate()
+                .map(|(rank, t)| (t.slug.to_string(), (rank, t)))
+                .collect(),
+        ))
     }
-    Ok(map)
+
+    /// The technologies of `slugs`, in name order; unknown slugs are left out.
+    fn of(&self, slugs: &[Option<String>]) -> Vec<Technology> {
+        let mut found: Vec<&(usize, Technology)> = slugs
+            .iter()
+            .flatten()
+            .filter_map(|slug| self.0.get(slug))
+            .collect();
+        found.sort_unstable_by_key(|(rank, _)| *rank);
+        found.dedup_by_key(|(rank, _)| *rank);
+        found.into_iter().map(|(_, t)| t.clone()).collect()
+    }
 }
 
 /// A job by slug, whatever its status: closed and expired jobs keep their page. Drafts
@@ -139,9 +148,7 @@ pub fn find_public_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<J
         .first(conn)
         .optional()?
         .ok_or(RepoError::NotFound("job"))?;
-    let technologies = technologies_of(conn, &[row.card.id])?
-        .remove(&row.card.id)
-        .unwrap_or_default();
+    let technologies = TechnologyNames::read(conn)?.of(&row.card.technology_slugs);
     let logo = super::images::find_optional(conn, row.company.logo_image_id)?;
     let company = convert::company(row.company, logo)?;
     let extra = row.extra;

@@ -158,14 +158,34 @@ fn finish(word: String, analysis: Analysis, stemmer: &frostem::Stemmer) -> Strin
 pub struct JobTokenizer {
     analysis: Analysis,
     stemmer: std::sync::Arc<frostem::Stemmer>,
+    /// Terms of the words seen lately. Job texts share most of their words, and
+    /// stemming one costs more than looking it up; each indexing thread has its own
+    /// copy of the tokenizer, so no lock.
+    seen: std::collections::HashMap<String, String>,
 }
+
+/// Past this many words [`JobTokenizer::seen`] starts afresh.
+const SEEN_WORDS: usize = 50_000;
 
 impl JobTokenizer {
     pub fn new(analysis: Analysis) -> Self {
         Self {
             analysis,
             stemmer: std::sync::Arc::new(frostem::Stemmer::new(frostem::Algorithm::English)),
+            seen: std::collections::HashMap::new(),
         }
+    }
+
+    fn term(&mut self, word: String) -> String {
+        if let Some(term) = self.seen.get(&word) {
+            return term.clone();
+        }
+        if self.seen.len() >= SEEN_WORDS {
+            self.seen.clear();
+        }
+        let term = finish(word.clone(), self.analysis, &self.stemmer);
+        self.seen.insert(word, term.clone());
+        term
     }
 }
 
@@ -186,7 +206,7 @@ impl Tokenizer for JobTokenizer {
                 offset_from: from,
                 offset_to: to,
                 position,
-                text: finish(word, self.analysis, &self.stemmer),
+                text: self.term(word),
                 position_length: 1,
             })
             .collect();

@@ -131,6 +131,7 @@ pub async fn render_listing(
     let counts = board_counts(state).await?;
     let cities = &counts.cities;
     let catalog = state.catalog.clone();
+    let _turn = state.catalog.pass_permit().await;
     let text = text_matches(state, &search.filter).await?;
     let kept = state.catalog.last_change();
     let (found, jobs, technologies, last_change) = with_conn(&state.pool, move |conn| {
