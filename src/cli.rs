@@ -428,14 +428,20 @@ fn digest(settings: &Settings, args: &DigestArgs) -> anyhow::Result<()> {
 
 /// glibc gives threads their own malloc arenas (up to eight per core) and keeps what
 /// they freed: with dozens of blocking threads each holding a search's matches for a
-/// moment, the process grew by hundreds of megabytes it never used again.
+/// moment, the process grew by hundreds of megabytes it never used again. Blocks of a
+/// megabyte or more (a search's matches, a walk's bit sets) are mapped and given back
+/// on free: by default glibc raises that threshold after the first such free, and the
+/// next ones then stay in the arenas for good.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         let arenas = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         // SAFETY: mallopt only changes allocator settings; it is called before the
         // server starts its threads.
-        let set = unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas.try_into().unwrap_or(2)) };
+        let set = unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, arenas.try_into().unwrap_or(2))
+                & libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20)
+        };
         if set != 1 {
             tracing::warn!("could not limit malloc arenas");
         }
