@@ -207,16 +207,38 @@ fn create_editor(settings: &Settings, args: &CreateEditorArgs) -> anyhow::Result
 fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
     drop(prepare_database(settings)?);
     let progress = SeedProgress::new(count);
-    let report = seed::load_jobs(settings.database_url.expose(), count, Utc::now(), |event| {
-        progress.report(event)
+    let started = std::time::Instant::now();
+    // Once the rows are in, the text index is built from them (not job by job) while
+    // PostgreSQL builds its own indexes: the two take turns on the cores where either
+    // alone leaves them idle at times. A running server on the same directory waits,
+    // then takes the index up.
+    let (report, text) = std::thread::scope(|scope| {
+        let text = std::sync::Mutex::new(None);
+        let report = seed::load_jobs(settings.database_url.expose(), count, Utc::now(), |event| {
+            if matches!(event, seed::LoadEvent::Started(seed::Phase::Indexes)) {
+                let build = scope.spawn(|| {
+                    let started = std::time::Instant::now();
+                    build_text_index(settings, false).map(|o| (o, started.elapsed()))
+                });
+                *text.lock().unwrap_or_else(|e| e.into_inner()) = Some(build);
+            }
+            progress.report(event);
+        });
+        progress.finish();
+        let built = text.into_inner().unwrap_or_else(|e| e.into_inner());
+        let text = match built {
+            Some(build) => build
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // The load stopped before its rows were in.
+            None => Ok((None, std::time::Duration::ZERO)),
+        };
+        (report, text)
     });
-    progress.finish();
     let report = report.context("loading synthetic jobs")?;
-    // The rows and their indexes are in: the text index is built from them now, not job
-    // by job (a running server on the same directory waits, then takes it up).
-    let text_started = std::time::Instant::now();
-    let text_outcome = build_text_index(settings)?;
-    let text_seconds = text_started.elapsed().as_secs_f64();
+    let (text_outcome, text_time) = text.context("building the text index")?;
+    let text_seconds = text_time.as_secs_f64();
+    let all_seconds = started.elapsed().as_secs_f64();
     tracing::info!(
         jobs = report.jobs,
         companies = report.companies,
@@ -234,7 +256,7 @@ fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
     println!(
         "Seeded {} jobs, {} new companies: prepare {:.1} s, rows {:.1} s, \
          indexes and foreign keys {:.1} s ({} rebuilt), VACUUM ANALYZE {:.1} s, \
-         text index {:.1} s ({:?}); {:.1} s in all",
+         text index {:.1} s beside the indexes ({:?}); {:.1} s in all",
         report.jobs,
         report.companies,
         report.prepare_seconds,
@@ -244,15 +266,18 @@ fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
         report.vacuum_seconds,
         text_seconds,
         text_outcome,
-        report.seconds + text_seconds
+        all_seconds
     );
     Ok(())
 }
 
 /// Brings the text index at `SEARCH_INDEX_DIR` up to date (built anew after a large
-/// load), with a bar on a terminal. An index in memory belongs to each server: nothing
-/// to do.
-fn build_text_index(settings: &Settings) -> anyhow::Result<Option<crate::search::sync::Outcome>> {
+/// load), with a bar on a terminal when `bar` (otherwise log lines). An index in memory
+/// belongs to each server: nothing to do.
+fn build_text_index(
+    settings: &Settings,
+    bar: bool,
+) -> anyhow::Result<Option<crate::search::sync::Outcome>> {
     use std::io::IsTerminal;
     if settings.search_index == crate::search::Location::Memory {
         return Ok(None);
@@ -260,7 +285,7 @@ fn build_text_index(settings: &Settings) -> anyhow::Result<Option<crate::search:
     let index = crate::search::TextIndex::open(settings.search_index.clone())?;
     let mut conn = diesel::PgConnection::establish(settings.database_url.expose())?;
     let names = repo::catalog::technology_names(&mut conn)?;
-    let bar = std::io::stderr().is_terminal().then(|| {
+    let bar = (bar && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "text index [{bar:40}] {human_pos}/{human_len} jobs, {per_sec}, {eta} left",
