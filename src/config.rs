@@ -220,6 +220,7 @@ impl Settings {
             page_bytes: megabytes("PAGE_CACHE_MB", 32)?,
             text_bytes: megabytes("SEARCH_CACHE_MB", 48)?,
             counts_bytes: megabytes("COUNTS_CACHE_MB", 8)?,
+            card_bytes: megabytes("CARD_CACHE_MB", 4)?,
         };
 
         let page_cache = match var("PAGE_CACHE").as_deref() {
@@ -355,6 +356,8 @@ pub struct CacheBudgets {
     pub text_bytes: usize,
     /// Searches' totals and facet counts (`COUNTS_CACHE_MB`, default 8).
     pub counts_bytes: usize,
+    /// Job cards shown as similar jobs (`CARD_CACHE_MB`, default 4).
+    pub card_bytes: usize,
 }
 
 impl Default for CacheBudgets {
@@ -363,6 +366,7 @@ impl Default for CacheBudgets {
             page_bytes: 32 * MIB,
             text_bytes: 48 * MIB,
             counts_bytes: 8 * MIB,
+            card_bytes: 4 * MIB,
         }
     }
 }

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::config::CacheBudgets;
 use crate::domain::filter::{JobFilter, JobSearch, Sort};
+use crate::domain::job::JobSummary;
 use crate::refresh::Kept;
 use crate::repo::{self, RepoError, RepoResult};
 use crate::search::{self, Location, SearchError, TextIndex};
@@ -88,6 +89,31 @@ pub struct LiveCatalog {
     /// One permit per core for searches and walks over the catalog (see
     /// [`Self::pass_permit`]).
     passes: tokio::sync::Semaphore,
+    cards: Mutex<CardCache>,
+}
+
+/// Job cards by id, for the catalog version they were read at (see
+/// [`LiveCatalog::cards`]).
+#[derive(Default)]
+struct CardCache {
+    version: u64,
+    cards: HashMap<i64, Arc<JobSummary>>,
+    bytes: usize,
+}
+
+/// Roughly what a card takes in memory: its text and its place in the map.
+fn card_cost(card: &JobSummary) -> usize {
+    const OVERHEAD_BYTES: usize = 400;
+    OVERHEAD_BYTES
+        + card.title.len()
+        + card.company_name.len()
+        + card.slug.as_str().len()
+        + card.company_slug.as_str().len()
+        + card
+            .technologies
+            .iter()
+            .map(|t| 48 + t.name.len() + t.slug.as_str().len())
+            .sum::<usize>()
 }
 
 /// What a search's total and facets depend on, besides the catalog and the time.
@@ -159,6 +185,7 @@ impl LiveCatalog {
             passes: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             ),
+            cards: Mutex::new(CardCache::default()),
         });
         let follower = Follower {
             live: Arc::downgrade(&live),
@@ -185,6 +212,56 @@ impl LiveCatalog {
         {
             let _ = handle.join();
         }
+    }
+
+    /// The cards of the jobs `ids` that are public, in that order, read through a cache
+    /// that any change to jobs or companies empties. Similar jobs come from each
+    /// technology's newest few dozen, a few thousand jobs in all, so a job page finds
+    /// their cards here instead of asking PostgreSQL each time.
+    pub fn cards(&self, conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Vec<JobSummary>> {
+        let version = self.version();
+        let mut found: HashMap<i64, Arc<JobSummary>> = HashMap::with_capacity(ids.len());
+        let missing: Vec<i64> = {
+            let mut cache = self.cards.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.version != version {
+                *cache = CardCache {
+                    version,
+                    ..CardCache::default()
+                };
+            }
+            ids.iter()
+                .copied()
+                .filter(|id| match cache.cards.get(id) {
+                    Some(card) => {
+                        found.insert(*id, card.clone());
+                        false
+                    }
+                    None => true,
+                })
+                .collect()
+        };
+        if !missing.is_empty() {
+            let loaded = repo::jobs::summaries_in_order(conn, &missing)?;
+            let mut cache = self.cards.lock().unwrap_or_else(|e| e.into_inner());
+            for card in loaded {
+                let card = Arc::new(card);
+                // Read before a change was published: good for this page, not to keep.
+                if cache.version == version {
+                    let cost = card_cost(&card);
+                    if cache.bytes + cost > self.budgets.card_bytes {
+                        cache.cards.clear();
+                        cache.bytes = 0;
+                    }
+                    cache.bytes += cost;
+                    cache.cards.insert(card.id, card.clone());
+                }
+                found.insert(card.id, card);
+            }
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).map(|card| (**card).clone()))
+            .collect())
     }
 
     /// Waits for a turn to search the text index or walk the catalog, and holds it

@@ -612,6 +612,28 @@ impl ChosenTechnologies {
 }
 
 impl Compiled {
+    /// Drops the filters every candidate passes by construction when `borrowed` (the
+    /// jobs of one value list, or of two lists' intersection): checking them again
+    /// for each job would cost more than the rest of the walk.
+    fn passed(&mut self, borrowed: &Borrowed) {
+        let dimensions: &[Dimension] = match borrowed {
+            Borrowed::Nothing => &[],
+            Borrowed::Board(d) => std::slice::from_ref(d),
+            Borrowed::Pairs([(a, _), (b, _)]) => &[*a, *b],
+        };
+        for dimension in dimensions {
+            match dimension {
+                Dimension::Technology => self.technologies = None,
+                Dimension::City => self.cities = None,
+                Dimension::Remote => self.remote = None,
+                Dimension::Seniority => self.seniorities = None,
+                Dimension::Employment => self.employment = None,
+                Dimension::Posted => self.posted_after_micros = None,
+                Dimension::Salary => self.min_salary = None,
+            }
+        }
+    }
+
     /// The facet dimensions `entry` fails, as bits; `None` when it fails a filter
     /// without facets (closed since, another company).
     fn failures(&self, entry: &Entry, dictionary: &Dictionary) -> Option<u8> {
@@ -1090,8 +1112,9 @@ impl Catalog {
     /// Runs `query`: the page of ids in the requested order, the exact total and the
     /// drill-down facets, in one pass over the candidates.
     pub fn search(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> CatalogResult {
-        let compiled = self.compile(query, now);
+        let mut compiled = self.compile(query, now);
         let (candidates, borrowed) = self.candidates(query, &compiled);
+        compiled.passed(&borrowed);
         if let Candidates::Board = candidates {
             let board = self.board(query.salary_steps, now);
             let page = self.board_page(&board, query);
@@ -1580,8 +1603,9 @@ impl Catalog {
     /// Only the page of ids for `query`, without counting: stops as soon as the page
     /// is full.
     pub fn page(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Vec<i64> {
-        let compiled = self.compile(query, now);
-        let (candidates, _) = self.candidates(query, &compiled);
+        let mut compiled = self.compile(query, now);
+        let (candidates, borrowed) = self.candidates(query, &compiled);
+        compiled.passed(&borrowed);
         if let Candidates::Board = candidates {
             let board = self.board(query.salary_steps, now);
             return self

@@ -659,6 +659,7 @@ pub async fn show(
     let slug = Slug::parse(slug.into_inner()).map_err(|_| WebError::NotFound)?;
     let now = Utc::now();
     let catalog = state.catalog.current();
+    let cards = state.catalog.clone();
     let kept = state.catalog.last_change();
     let lookup = with_conn(&state.pool, move |conn| {
         lookup(conn, Entity::Job, &slug, |conn| {
@@ -675,7 +676,7 @@ pub async fn show(
                     now,
                 )
             });
-            let similar = repo::jobs::summaries_in_order(conn, &similar)?;
+            let similar = cards.cards(conn, &similar)?;
             Ok((page, similar, super::seo::last_change(kept, conn, now)?))
         })
     })

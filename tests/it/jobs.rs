@@ -258,6 +258,34 @@ async fn the_job_page_suggests_similar_open_jobs() {
 }
 
 #[actix_web::test]
+async fn similar_job_cards_show_what_changed_since_they_were_last_shown() {
+    let app = spawn_app().await;
+    basic_fixtures(&app);
+    app.insert(JobBuilder::new("Main Rust Job").technologies(&["rust"]));
+    let similar = app.insert(JobBuilder::new("Close Match").technologies(&["rust"]));
+    app.get("/jobs/main-rust-job")
+        .await
+        .assert_contains(">Close Match</a>");
+
+    let mut conn = app.conn();
+    diesel::sql_query("UPDATE jobs SET title = 'Renamed Match' WHERE id = $1")
+        .bind::<diesel::sql_types::BigInt, _>(similar)
+        .execute(&mut conn)
+        .unwrap();
+    diesel::sql_query("UPDATE companies SET name = 'Acme Renamed GmbH'")
+        .execute(&mut conn)
+        .unwrap();
+    app.sync().await;
+
+    let page = app.get("/jobs/main-rust-job").await;
+    page.assert_contains(">Renamed Match</a>");
+    page.assert_lacks(">Close Match</a>");
+    page.assert_contains("Acme Renamed GmbH");
+    // The about text still names it; no card or heading does.
+    page.assert_lacks(">Acme Software<");
+}
+
+#[actix_web::test]
 async fn similar_jobs_share_most_technologies_then_the_city_then_are_newest() {
     let app = spawn_app().await;
     basic_fixtures(&app);
