@@ -3,9 +3,9 @@
 //! the jobs most like a given one.
 //!
 //! A [`Catalog`] is an immutable snapshot. [`live::LiveCatalog`] keeps the current one
-//! and replaces it as jobs change. Full-text matching stays in PostgreSQL: its matches
-//! come in as [`TextMatches`] and narrow the catalog like any other filter. Nothing here
-//! knows HTTP or SQL.
+//! and replaces it as jobs change. Search words are matched by the text index
+//! (`crate::search`): its matches come in as [`TextMatches`] and narrow the catalog like
+//! any other filter. Nothing here knows HTTP or SQL.
 
 pub mod live;
 
