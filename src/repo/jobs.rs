@@ -83,12 +83,26 @@ pub fn summaries_in_order(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Ve
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let technologies = super::technologies::all(conn)?;
+    summaries_in_order_named(conn, ids, &technologies)
+}
+
+/// [`summaries_in_order`] with every technology (`technologies::all`) already read, for
+/// pages that show them anyway.
+pub fn summaries_in_order_named(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    technologies: &[Technology],
+) -> RepoResult<Vec<JobSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let rows: Vec<JobWithCompanyRow> = jobs::table
         .inner_join(companies::table)
         .filter(jobs::id.eq_any(ids))
         .select(JobWithCompanyRow::as_select())
         .load(conn)?;
-    let names = TechnologyNames::read(conn)?;
+    let names = TechnologyNames::new(technologies);
     let logos =
         super::images::find_shared(conn, rows.iter().filter_map(|r| r.company.logo_image_id))?;
     let mut by_id: HashMap<i64, JobWithCompanyRow> =
@@ -114,14 +128,15 @@ pub fn summaries_in_order(conn: &mut PgConnection, ids: &[i64]) -> RepoResult<Ve
 struct TechnologyNames(HashMap<String, (usize, Technology)>);
 
 impl TechnologyNames {
-    fn read(conn: &mut PgConnection) -> RepoResult<Self> {
-        Ok(Self(
-            super::technologies::all(conn)?
-                .into_iter()
+    /// From `technologies::all`, which lists them in name order.
+    fn new(technologies: &[Technology]) -> Self {
+        Self(
+            technologies
+                .iter()
                 .enumerate()
-                .map(|(rank, t)| (t.slug.to_string(), (rank, t)))
+                .map(|(rank, t)| (t.slug.to_string(), (rank, t.clone())))
                 .collect(),
-        ))
+        )
     }
 
     /// The technologies of `slugs`, in name order; unknown slugs are left out.
@@ -148,7 +163,8 @@ pub fn find_public_by_slug(conn: &mut PgConnection, slug: &Slug) -> RepoResult<J
         .first(conn)
         .optional()?
         .ok_or(RepoError::NotFound("job"))?;
-    let technologies = TechnologyNames::read(conn)?.of(&row.card.technology_slugs);
+    let technologies =
+        TechnologyNames::new(&super::technologies::all(conn)?).of(&row.card.technology_slugs);
     let logo = super::images::find_optional(conn, row.company.logo_image_id)?;
     let company = convert::company(row.company, logo)?;
     let extra = row.extra;

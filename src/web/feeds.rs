@@ -53,10 +53,11 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
     let kept = state.catalog.last_change();
     let (jobs, last_change, technologies) = with_conn(&state.pool, move |conn| {
         let found = catalog.search(conn, &newest, text, FEED_ENTRIES as usize, &[], now)?;
+        let technologies = repo::technologies::all(conn)?;
         Ok((
-            repo::jobs::summaries_in_order(conn, &found.ids)?,
+            repo::jobs::summaries_in_order_named(conn, &found.ids, &technologies)?,
             super::seo::last_change(kept, conn, now)?,
-            repo::technologies::all(conn)?,
+            technologies,
         ))
     })
     .await?;

@@ -143,11 +143,12 @@ pub async fn render_listing(
             &SALARY_STEPS,
             now,
         )?;
-        let jobs = repo::jobs::summaries_in_order(conn, &found.ids)?;
+        let technologies = repo::technologies::all(conn)?;
+        let jobs = repo::jobs::summaries_in_order_named(conn, &found.ids, &technologies)?;
         Ok((
             found,
             jobs,
-            repo::technologies::all(conn)?,
+            technologies,
             super::seo::last_change(kept, conn, now)?,
         ))
     })
