@@ -113,7 +113,7 @@ struct Matcher {
     now: DateTime<Utc>,
     /// Catalog positions of the new jobs matching each distinct search words, newest
     /// first (words recur across searches: "backend", "backend" in Berlin).
-    words: HashMap<String, Arc<crate::catalog::OrderedText>>,
+    words: HashMap<String, Arc<crate::catalog::TextSet>>,
     /// Matching (id, posted in µs) per normal search query, newest first.
     cache: HashMap<String, Arc<Vec<(i64, i64)>>>,
     /// Job cards loaded so far (the newest matches of many searches are the same jobs).
@@ -204,7 +204,7 @@ impl Matcher {
                         .new_jobs_text(conn)?
                         .search(words)
                         .map_err(|e| crate::repo::RepoError::InvalidRow(e.to_string()))?;
-                    let order = Arc::new(self.catalog.order_text(&matches, Sort::Newest));
+                    let order = Arc::new(self.catalog.text_set(&matches, Sort::Newest));
                     if self.words.len() >= CACHED_WORDS {
                         self.words.clear();
                     }

@@ -8,8 +8,8 @@
 //! lost connection it loads everything again: notifications sent meanwhile are gone.
 
 use super::{
-    BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, OrderedText,
-    TextMatches,
+    BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, TextMatches,
+    TextSet,
 };
 use crate::config::CacheBudgets;
 use crate::domain::filter::{JobFilter, JobSearch, Sort};
@@ -69,8 +69,8 @@ pub struct LiveCatalog {
     /// Technology names by slug, read with every load and change.
     technology_names: RwLock<Arc<HashMap<String, String>>>,
     counts: Mutex<HashMap<CountsKey, SharedCounts>>,
-    /// Text matches in result order, by words and sort (see [`Self::text_order`]).
-    text_orders: Mutex<HashMap<(String, Sort), TextOrder>>,
+    /// Text matches as catalog sets, by words and whether ranked (see [`Self::text_order`]).
+    text_orders: Mutex<HashMap<(String, bool), TextOrder>>,
     /// Text searches under way, by words: latecomers wait for the same result.
     text_flights: Mutex<HashMap<String, Arc<OnceCell<Arc<TextMatches>>>>>,
     /// When the last background computation of salary figures started (see
@@ -129,7 +129,7 @@ struct CountsKey {
 struct TextOrder {
     catalog: Weak<Catalog>,
     matches: Weak<TextMatches>,
-    order: Arc<OrderedText>,
+    order: Arc<TextSet>,
 }
 
 /// A search's total and facets, valid for one catalog snapshot and [`COUNTS_TTL`].
@@ -345,8 +345,9 @@ impl LiveCatalog {
         words: &str,
         matches: &Arc<TextMatches>,
         sort: Sort,
-    ) -> Arc<OrderedText> {
-        let key = (words.to_owned(), sort);
+    ) -> Arc<TextSet> {
+        // Newest and salary order take the same set; relevance also the ranks.
+        let key = (words.to_owned(), sort == Sort::Relevance);
         {
             let orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(kept) = orders.get(&key)
@@ -356,9 +357,9 @@ impl LiveCatalog {
                 return kept.order.clone();
             }
         }
-        let order = Arc::new(catalog.order_text(matches, sort));
+        let order = Arc::new(catalog.text_set(matches, sort));
         let mut orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
-        let order_cost = |o: &OrderedText| o.bytes() + TEXT_ENTRY_OVERHEAD_BYTES;
+        let order_cost = |o: &TextSet| o.bytes() + TEXT_ENTRY_OVERHEAD_BYTES;
         let budget = self.budgets.text_bytes / 2;
         if order_cost(&order) > budget / 2 {
             return order;

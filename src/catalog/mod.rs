@@ -7,19 +7,19 @@
 //! (`crate::search`): its matches come in as [`TextMatches`] and narrow the catalog like
 //! any other filter. Nothing here knows HTTP or SQL.
 
-mod board;
-mod lists;
+mod buckets;
 pub mod live;
+mod sets;
 
-use board::{BoardFacets, Buckets, KeptPairs};
-use lists::PositionLists;
+use buckets::Buckets;
+pub use sets::PositionSet;
+use sets::{Plan, ValueSets};
 
 use crate::domain::filter::{JobFilter, POSTED_WITHIN_DAYS, Sort};
 use crate::domain::job::{EmploymentType, RemotePolicy, Seniority};
 use crate::domain::salary_stats::{SalaryFigure, SalaryStats};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
 pub use crate::domain::open_job::{OpenJob, TextMatches};
@@ -53,28 +53,28 @@ pub struct CatalogQuery<'a> {
     /// The id of `filter.company`; ignored when the filter names no company.
     pub company_id: Option<i64>,
     /// Required when `filter.query` is set: the matching jobs as
-    /// [`Catalog::order_text`] lays them out for `sort`; every other job is left out.
-    pub text: Option<&'a OrderedText>,
+    /// [`Catalog::text_set`] makes them; every other job is left out.
+    pub text: Option<&'a TextSet>,
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
     pub salary_steps: &'a [u32],
 }
 
-/// Text matches laid out for the catalog's walk: catalog positions in the order of a
-/// sort, or for relevance in any order with each one's rank beside it. Relevance picks
-/// a page's best ranks as it walks: sorting a million matches by rank would cost more
-/// than everything else on the page.
-#[derive(Debug, Clone, Default)]
-pub struct OrderedText {
-    pub positions: Vec<u32>,
-    pub ranks: Option<Vec<f32>>,
+/// Text matches as the catalog takes them: the matching jobs as a set of catalog
+/// positions, and for relevance each one's rank beside its position (in any order: a
+/// page picks the best ranks among the jobs passing the filters, as sorting a million
+/// matches by rank would cost more than everything else on the page).
+#[derive(Debug, Clone)]
+pub struct TextSet {
+    pub matched: PositionSet,
+    pub ranked: Option<Vec<(u32, f32)>>,
 }
 
-impl OrderedText {
+impl TextSet {
     /// Bytes held, for cache budgets.
     pub fn bytes(&self) -> usize {
-        self.positions.len() * 4 + self.ranks.as_ref().map_or(0, |r| r.len() * 4)
+        self.matched.bytes() + self.ranked.as_ref().map_or(0, |r| r.len() * 8)
     }
 }
 
@@ -112,12 +112,6 @@ impl BestRanked {
         } else if self.heap.peek().is_some_and(|least| least.0 < key) {
             self.heap.pop();
             self.heap.push(std::cmp::Reverse(key));
-        }
-    }
-
-    fn absorb(&mut self, other: BestRanked) {
-        for key in other.heap {
-            self.offer_key(key.0);
         }
     }
 
@@ -361,42 +355,14 @@ pub struct Catalog {
     /// Salary figures, computed once per snapshot on first use (see
     /// [`Catalog::salary_stats`]).
     salary_stats: std::sync::OnceLock<Arc<SalaryStats>>,
-    /// Built on first use: a snapshot that is replaced before anyone filters it never
+    /// Built on first use: a snapshot that is replaced before anyone searches it never
     /// pays for them.
-    lists: std::sync::OnceLock<PositionLists>,
-    /// The unfiltered facets at one second, for filters on a single dimension.
-    kept_board: std::sync::Mutex<Option<BoardFacets>>,
-    pairs: std::sync::Mutex<Option<KeptPairs>>,
+    sets: std::sync::OnceLock<ValueSets>,
 }
 
-/// The jobs a query looks at, in the order its page is taken from.
+/// The jobs a walk looks at, in walking order.
 enum Candidates<'q> {
-    /// No filter at all: counts from [`Catalog::board`].
-    Board,
-    /// Every job, in the order of the sort.
-    All,
-    /// The text matches, laid out for the sort.
-    Text(&'q OrderedText),
-    /// Some jobs, ascending (newest first), whatever the sort.
-    Some(std::borrow::Cow<'q, [u32]>),
-}
-
-/// Facets the walk does not count because it leaves out jobs they count.
-enum Borrowed {
-    Nothing,
-    /// One filter set: its own facet is the board's.
-    Board(Dimension),
-    /// Two filters set: each one's facet is the board's jobs passing the other, per
-    /// value (see [`Pairs`]). The chosen values of each.
-    Pairs([(Dimension, Vec<usize>); 2]),
-}
-
-/// Where a page's jobs come from: the first ones walked, or the best by a score.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Pick {
-    InOrder,
-    BestRank,
-    BestSalary,
+    Listed(&'q [u32]),
 }
 
 /// The filters that have facets; a job failing exactly one of them still counts for
@@ -450,28 +416,6 @@ impl ChosenTechnologies {
 }
 
 impl Compiled {
-    /// Drops the filters every candidate passes by construction when `borrowed` (the
-    /// jobs of one value list, or of two lists' intersection): checking them again
-    /// for each job would cost more than the rest of the walk.
-    fn passed(&mut self, borrowed: &Borrowed) {
-        let dimensions: &[Dimension] = match borrowed {
-            Borrowed::Nothing => &[],
-            Borrowed::Board(d) => std::slice::from_ref(d),
-            Borrowed::Pairs([(a, _), (b, _)]) => &[*a, *b],
-        };
-        for dimension in dimensions {
-            match dimension {
-                Dimension::Technology => self.technologies = None,
-                Dimension::City => self.cities = None,
-                Dimension::Remote => self.remote = None,
-                Dimension::Seniority => self.seniorities = None,
-                Dimension::Employment => self.employment = None,
-                Dimension::Posted => self.posted_after_micros = None,
-                Dimension::Salary => self.min_salary = None,
-            }
-        }
-    }
-
     /// The facet dimensions `entry` fails, as bits; `None` when it fails a filter
     /// without facets (closed since, another company).
     fn failures(&self, entry: &Entry, dictionary: &Dictionary) -> Option<u8> {
@@ -615,9 +559,6 @@ fn newest_by_technology(entries: &[Entry], dictionary: &Dictionary) -> Vec<Box<[
     lists.into_iter().map(Vec::into_boxed_slice).collect()
 }
 
-/// Catalogs smaller than this walk every job: position lists would not pay.
-const LISTS_FROM_JOBS: usize = 20_000;
-
 /// How many candidates ahead of the walk their entries are fetched.
 const PREFETCH_AHEAD: usize = 16;
 
@@ -643,8 +584,6 @@ const SPLIT_WALK_FROM: usize = 100_000;
 struct Walked {
     /// The page, once [`Catalog::walk`] is done; the first matches before.
     page: Vec<u32>,
-    /// When picking by score: the best matches so far.
-    best: Option<BestRanked>,
     total: i64,
     tally: Tally,
 }
@@ -654,41 +593,12 @@ impl Walked {
     fn absorb(&mut self, later: Walked, wanted: usize) {
         let room = wanted.saturating_sub(self.page.len());
         self.page.extend(later.page.into_iter().take(room));
-        if let (Some(best), Some(later)) = (&mut self.best, later.best) {
-            best.absorb(later);
-        }
         self.total += later.total;
         self.tally.absorb(&later.tally);
     }
 }
 
 impl Tally {
-    /// The counts of one dimension, by value.
-    fn get(&self, dimension: Dimension) -> Vec<i64> {
-        match dimension {
-            Dimension::Technology => self.technologies.clone(),
-            Dimension::City => self.cities.clone(),
-            Dimension::Remote => self.remote.to_vec(),
-            Dimension::Seniority => self.seniority.to_vec(),
-            Dimension::Employment => self.employment.to_vec(),
-            Dimension::Posted => self.posted.to_vec(),
-            Dimension::Salary => self.salary.clone(),
-        }
-    }
-
-    fn set(&mut self, dimension: Dimension, counts: &[i64]) {
-        let into: &mut [i64] = match dimension {
-            Dimension::Technology => &mut self.technologies,
-            Dimension::City => &mut self.cities,
-            Dimension::Remote => &mut self.remote,
-            Dimension::Seniority => &mut self.seniority,
-            Dimension::Employment => &mut self.employment,
-            Dimension::Posted => &mut self.posted,
-            Dimension::Salary => &mut self.salary,
-        };
-        into.copy_from_slice(counts);
-    }
-
     fn absorb(&mut self, other: &Tally) {
         let add = |into: &mut [i64], from: &[i64]| {
             for (a, b) in into.iter_mut().zip(from) {
@@ -784,9 +694,7 @@ impl Catalog {
             dictionary,
             newest_by_technology,
             salary_stats: std::sync::OnceLock::new(),
-            lists: std::sync::OnceLock::new(),
-            kept_board: std::sync::Mutex::new(None),
-            pairs: std::sync::Mutex::new(None),
+            sets: std::sync::OnceLock::new(),
         }
     }
 
@@ -843,59 +751,222 @@ impl Catalog {
     }
 
     /// Runs `query`: the page of ids in the requested order, the exact total and the
-    /// drill-down facets, in one pass over the candidates.
+    /// drill-down facets, from the sets of its filter values (see [`Plan`]).
     pub fn search(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> CatalogResult {
-        let mut compiled = self.compile(query, now);
-        let (candidates, borrowed) = self.candidates(query, &compiled);
-        compiled.passed(&borrowed);
-        if let Candidates::Board = candidates {
-            let board = self.board(query.salary_steps, now);
-            let page = self.board_page(&board, query);
-            return CatalogResult {
-                ids: page.iter().map(|p| self.entries[*p as usize].id).collect(),
-                total: board.open,
-                facets: self.facets_from(&board.tally, query.salary_steps),
-            };
-        }
-        let mut walked = self.walk(&compiled, &candidates, query, now);
-        // The walk left out the jobs that fail only one filter; what that filter's
-        // options would give comes from the board's counts.
-        match borrowed {
-            Borrowed::Nothing => {}
-            Borrowed::Board(dimension) => {
-                let board = self.board(query.salary_steps, now);
-                let counts = board.tally.get(dimension);
-                walked.tally.set(dimension, &counts);
-            }
-            Borrowed::Pairs([(a, va), (b, vb)]) => {
-                let pairs = self.kept_pairs(query.salary_steps, now);
-                walked.tally.set(a, &pairs.facet(a, b, &vb));
-                walked.tally.set(b, &pairs.facet(b, a, &va));
-            }
-        }
+        self.search_walking_below(query, now, self.walk_limit())
+    }
+
+    /// [`Self::search`], counting facets by walking the candidates when there are at
+    /// most `walk_limit` of them.
+    fn search_walking_below(
+        &self,
+        query: &CatalogQuery<'_>,
+        now: DateTime<Utc>,
+        walk_limit: usize,
+    ) -> CatalogResult {
+        let compiled = self.compile(query, now);
+        let plan = self.plan(query, &compiled, true);
+        let page = self.page_of(&plan, query);
+        let facets = self.facets_of(&plan, &compiled, query, now, walk_limit);
         CatalogResult {
-            ids: walked
-                .page
+            ids: page.iter().map(|p| self.entries[*p as usize].id).collect(),
+            total: i64::try_from(plan.all.len()).unwrap_or(i64::MAX),
+            facets,
+        }
+    }
+
+    /// Only the page of ids for `query`, without counting.
+    pub fn page(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Vec<i64> {
+        let compiled = self.compile(query, now);
+        let plan = self.plan(query, &compiled, false);
+        self.page_of(&plan, query)
+            .into_iter()
+            .map(|p| self.entries[p as usize].id)
+            .collect()
+    }
+
+    /// Up to this many jobs counted anywhere are walked one by one to count facets;
+    /// more are counted a value set at a time (about 80 passes over the sets' words,
+    /// which costs as much as walking two jobs a word).
+    fn walk_limit(&self) -> usize {
+        self.entries.len().div_ceil(64) * 2
+    }
+
+    fn sets(&self) -> &ValueSets {
+        self.sets
+            .get_or_init(|| ValueSets::of(&self.entries, &self.dictionary))
+    }
+
+    /// `query` as sets: the open jobs narrowed by company and search words, and one set
+    /// per filtered dimension; with `others`, also each dimension's "all filters but
+    /// this one".
+    fn plan(&self, query: &CatalogQuery<'_>, compiled: &Compiled, others: bool) -> Plan {
+        let sets = self.sets();
+        let len = self.entries.len();
+        let mut hard = sets.open_at(compiled.now_micros).jobs.clone();
+        if let Some(company) = compiled.company_id {
+            let list = sets.companies.get(&company).map_or(&[][..], Vec::as_slice);
+            hard.intersect(&PositionSet::of(len, list.iter().copied()));
+        }
+        if let Some(text) = query.text {
+            hard.intersect(&text.matched);
+        }
+        let any_of = |chosen: &[bool], values: &[PositionSet]| -> PositionSet {
+            let mut set = PositionSet::empty(len);
+            for (_, value) in chosen.iter().zip(values).filter(|(c, _)| **c) {
+                set.unite(value);
+            }
+            set
+        };
+        let mut filters: Vec<(Dimension, PositionSet)> = Vec::new();
+        if let Some(technologies) = &compiled.technologies {
+            filters.push((
+                Dimension::Technology,
+                any_of(&technologies.chosen, &sets.technologies),
+            ));
+        }
+        if let Some(cities) = &compiled.cities {
+            filters.push((Dimension::City, any_of(cities, &sets.cities)));
+        }
+        if let Some(remote) = compiled.remote {
+            filters.push((Dimension::Remote, sets.remote[remote as usize].clone()));
+        }
+        if let Some(levels) = &compiled.seniorities {
+            let mut chosen = vec![false; Seniority::ALL.len()];
+            for level in levels {
+                chosen[*level as usize] = true;
+            }
+            filters.push((Dimension::Seniority, any_of(&chosen, &sets.seniority)));
+        }
+        if let Some(employment) = compiled.employment {
+            filters.push((
+                Dimension::Employment,
+                sets.employment[employment as usize].clone(),
+            ));
+        }
+        if let Some(min) = compiled.min_salary {
+            filters.push((Dimension::Salary, (*self.paying_at_least(min)).clone()));
+        }
+        if let Some(after) = compiled.posted_after_micros {
+            filters.push((
+                Dimension::Posted,
+                PositionSet::below(len, self.posted_after(after)),
+            ));
+        }
+        if others {
+            Plan::new(hard, filters)
+        } else {
+            Plan::all_of(hard, filters)
+        }
+    }
+
+    /// The jobs paying at least `min` EUR a year (expired ones included).
+    fn paying_at_least(&self, min: i32) -> Arc<PositionSet> {
+        let paid = self
+            .by_salary
+            .partition_point(|p| self.entries[*p as usize].salary >= min);
+        self.sets().salary_at_least(min, &self.by_salary, paid)
+    }
+
+    /// How many jobs were posted after `after_micros`: positions below that.
+    fn posted_after(&self, after_micros: i64) -> usize {
+        self.entries
+            .partition_point(|e| e.posted_micros > after_micros)
+    }
+
+    /// The page's positions: the jobs passing everything, from the query's offset in its
+    /// order.
+    fn page_of(&self, plan: &Plan, query: &CatalogQuery<'_>) -> Vec<u32> {
+        let all = &plan.all;
+        let ranked = query.text.and_then(|t| t.ranked.as_deref());
+        match (query.sort, ranked) {
+            (Sort::Relevance, Some(ranked)) => {
+                let mut best = BestRanked::new(query.offset + query.limit);
+                for &(position, rank) in ranked {
+                    if all.contains(position) {
+                        // Ranks are never negative, so their bits order like the numbers.
+                        best.offer(rank.max(0.0).to_bits(), position);
+                    }
+                }
+                best.page(query.offset)
+            }
+            (Sort::Salary, _) => self
+                .by_salary
                 .iter()
-                .map(|p| self.entries[*p as usize].id)
+                .copied()
+                .filter(|p| all.contains(*p))
+                .skip(query.offset)
+                .take(query.limit)
                 .collect(),
-            total: walked.total,
-            facets: self.facets_from(&walked.tally, query.salary_steps),
+            _ => all.iter_from(query.offset).take(query.limit).collect(),
         }
     }
 
-    /// How the page is picked when walking `candidates` for `sort`.
-    fn pick(candidates: &Candidates<'_>, sort: Sort) -> Pick {
-        match candidates {
-            Candidates::Text(text) if text.ranks.is_some() => Pick::BestRank,
-            Candidates::Some(_) if sort == Sort::Salary => Pick::BestSalary,
-            _ => Pick::InOrder,
+    /// The drill-down facets of `plan`: each dimension's options counted over the jobs
+    /// passing every filter but that dimension's.
+    fn facets_of(
+        &self,
+        plan: &Plan,
+        compiled: &Compiled,
+        query: &CatalogQuery<'_>,
+        now: DateTime<Utc>,
+        walk_limit: usize,
+    ) -> FacetCounts {
+        let anywhere = plan.anywhere();
+        if anywhere.len() <= walk_limit {
+            let listed: Vec<u32> = anywhere.iter().collect();
+            let counting = CatalogQuery {
+                offset: 0,
+                limit: 0,
+                ..*query
+            };
+            let walked = self.walk(compiled, &Candidates::Listed(&listed), &counting, now);
+            return self.facets_from(&walked.tally, query.salary_steps);
         }
+        let sets = self.sets();
+        let count = |dimension: Dimension, values: &[PositionSet]| -> Vec<i64> {
+            let over = plan.counted_for(dimension);
+            values
+                .iter()
+                .map(|value| i64::try_from(over.count_common(value)).unwrap_or(i64::MAX))
+                .collect()
+        };
+        let posted = plan.counted_for(Dimension::Posted);
+        let salary = plan.counted_for(Dimension::Salary);
+        let as_count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        self.facet_counts(
+            &count(Dimension::Technology, &sets.technologies),
+            &count(Dimension::City, &sets.cities),
+            &count(Dimension::Remote, &sets.remote),
+            &count(Dimension::Seniority, &sets.seniority),
+            &count(Dimension::Employment, &sets.employment),
+            POSTED_WITHIN_DAYS
+                .iter()
+                .map(|days| {
+                    let after = (now - chrono::Duration::days(i64::from(*days))).timestamp_micros();
+                    (
+                        *days,
+                        as_count(posted.count_below(self.posted_after(after))),
+                    )
+                })
+                .collect(),
+            query
+                .salary_steps
+                .iter()
+                .map(|step| {
+                    let min = i32::try_from(*step).unwrap_or(i32::MAX);
+                    (
+                        *step,
+                        as_count(salary.count_common(&self.paying_at_least(min))),
+                    )
+                })
+                .collect(),
+        )
     }
 
-    /// One pass over `candidates`: the page, the total and the facet counts. A long
-    /// pass is split over the cores: a request alone on the server is answered in a
-    /// fraction of the time, and under load the halves queue like whole passes would.
+    /// One pass over `candidates`: the first `offset + limit` jobs passing everything
+    /// (in walking order), the total and the facet counts. A long pass is split over
+    /// the cores: a request alone on the server is answered in a fraction of the time.
     fn walk(
         &self,
         compiled: &Compiled,
@@ -931,24 +1002,16 @@ impl Catalog {
                 walked
             })
         };
-        walked.page = match walked.best.take() {
-            Some(best) => best.page(query.offset),
-            None => walked.page.into_iter().skip(query.offset).collect(),
-        };
+        walked.page = walked.page.into_iter().skip(query.offset).collect();
         walked
     }
 
     fn candidate_count(&self, candidates: &Candidates<'_>) -> usize {
-        match candidates {
-            Candidates::All | Candidates::Board => self.entries.len(),
-            Candidates::Text(text) => text.positions.len(),
-            Candidates::Some(positions) => positions.len(),
-        }
+        let Candidates::Listed(positions) = candidates;
+        positions.len()
     }
 
-    /// The candidates `range` (by their place in walking order) of [`Self::walk`]: the
-    /// first `offset + limit` matches in walking order, or the best of them when
-    /// picking by score, with the total and counts.
+    /// The candidates `range` (by their place in walking order) of [`Self::walk`].
     fn walk_part(
         &self,
         compiled: &Compiled,
@@ -970,11 +1033,9 @@ impl Catalog {
         let mut total: i64 = 0;
         let wanted = query.offset + query.limit;
         let mut page: Vec<u32> = Vec::with_capacity(wanted.min(1 << 16));
-        let pick = Self::pick(candidates, query.sort);
-        let mut best = (pick != Pick::InOrder).then(|| BestRanked::new(wanted));
         let dictionary = &*self.dictionary;
 
-        let mut visit = |position: u32, rank: f32| {
+        let mut visit = |position: u32| {
             let entry = &self.entries[position as usize];
             let Some(failed) = compiled.failures(entry, dictionary) else {
                 return;
@@ -1010,180 +1071,78 @@ impl Catalog {
             tally.employment[entry.employment as usize] += 1;
             tally.posted[posted_bucket()] += 1;
             tally.salary[salary_bucket()] += 1;
-            if let Some(best) = &mut best {
-                best.offer(Self::score(pick, rank, entry), position);
-            } else if page.len() < wanted {
+            if page.len() < wanted {
                 page.push(position);
             }
             total += 1;
         };
 
-        self.for_each_candidate(candidates, query.sort, range, |position, rank| {
-            visit(position, rank);
-            ControlFlow::Continue(())
-        });
-        Walked {
-            page,
-            best,
-            total,
-            tally,
-        }
-    }
-
-    /// What [`BestRanked`] orders by for `pick`.
-    fn score(pick: Pick, rank: f32, entry: &Entry) -> u32 {
-        match pick {
-            // Ranks are never negative, so their bits order like the numbers.
-            Pick::BestRank => rank.max(0.0).to_bits(),
-            // Flipping the sign bit orders signed salaries as unsigned; no salary
-            // (the lowest i32) comes last.
-            Pick::BestSalary => entry.salary.cast_unsigned() ^ (1 << 31),
-            Pick::InOrder => 0,
-        }
-    }
-
-    /// Only the page of ids for `query`, without counting: stops as soon as the page
-    /// is full.
-    pub fn page(&self, query: &CatalogQuery<'_>, now: DateTime<Utc>) -> Vec<i64> {
-        let mut compiled = self.compile(query, now);
-        let (candidates, borrowed) = self.candidates(query, &compiled);
-        compiled.passed(&borrowed);
-        if let Candidates::Board = candidates {
-            let board = self.board(query.salary_steps, now);
-            return self
-                .board_page(&board, query)
-                .into_iter()
-                .map(|p| self.entries[p as usize].id)
-                .collect();
-        }
-        let pick = Self::pick(&candidates, query.sort);
-        if pick != Pick::InOrder {
-            // The best may come last: every candidate is looked at.
-            let mut best = BestRanked::new(query.offset + query.limit);
-            let all = 0..self.candidate_count(&candidates);
-            self.for_each_candidate(&candidates, query.sort, all, |position, rank| {
-                let entry = &self.entries[position as usize];
-                if compiled.failures(entry, &self.dictionary) == Some(0) {
-                    best.offer(Self::score(pick, rank, entry), position);
-                }
-                ControlFlow::Continue(())
-            });
-            return best
-                .page(query.offset)
-                .into_iter()
-                .map(|p| self.entries[p as usize].id)
-                .collect();
-        }
-        let (mut skipped, mut page) = (0, Vec::with_capacity(query.limit));
-        let all = 0..self.candidate_count(&candidates);
-        self.for_each_candidate(&candidates, query.sort, all, |position, _| {
-            if page.len() >= query.limit {
-                return ControlFlow::Break(());
-            }
-            let entry = &self.entries[position as usize];
-            if compiled.failures(entry, &self.dictionary) == Some(0) {
-                if skipped < query.offset {
-                    skipped += 1;
-                } else {
-                    page.push(entry.id);
-                }
-            }
-            ControlFlow::Continue(())
-        });
-        page
-    }
-
-    /// Calls `f` with the candidates `range` by their place in walking order (each
-    /// one's position and text rank, or 0): in the order of `sort` for all jobs and
-    /// laid-out text matches, ascending for other lists.
-    fn for_each_candidate(
-        &self,
-        candidates: &Candidates<'_>,
-        sort: Sort,
-        range: std::ops::Range<usize>,
-        mut f: impl FnMut(u32, f32) -> ControlFlow<()>,
-    ) {
+        let Candidates::Listed(positions) = candidates;
         // Candidates scattered over the catalog each cost a trip to memory: asking for
         // the ones a little ahead overlaps those trips (three times faster measured).
-        let ahead = |positions: &[u32], i: usize| {
+        for i in range {
             if let Some(p) = positions.get(i + PREFETCH_AHEAD) {
                 prefetch(&self.entries[*p as usize]);
             }
-        };
-        let listed = |positions: &[u32], f: &mut dyn FnMut(u32, f32) -> ControlFlow<()>| {
-            for i in range.clone() {
-                ahead(positions, i);
-                if f(positions[i], 0.0).is_break() {
-                    return;
-                }
-            }
-        };
-        match candidates {
-            Candidates::Text(text) => {
-                let ranks = text.ranks.as_deref().unwrap_or_default();
-                for i in range.clone() {
-                    ahead(&text.positions, i);
-                    if f(text.positions[i], ranks.get(i).copied().unwrap_or(0.0)).is_break() {
-                        return;
-                    }
-                }
-            }
-            Candidates::Some(positions) => listed(positions, &mut f),
-            Candidates::All | Candidates::Board if sort == Sort::Salary => {
-                listed(&self.by_salary, &mut f);
-            }
-            Candidates::All | Candidates::Board => {
-                let end = u32::try_from(range.end).unwrap_or(u32::MAX);
-                for position in u32::try_from(range.start).unwrap_or(end)..end {
-                    if f(position, 0.0).is_break() {
-                        return;
-                    }
-                }
-            }
+            visit(positions[i]);
         }
+        Walked { page, total, tally }
     }
 
-    /// The catalog positions of the jobs in `text`, in the order of `sort` (newest or
-    /// highest salary first), or for relevance in any order with their ranks beside
-    /// them: a page of those is picked by rank (see [`BestRanked`]). Jobs the catalog
-    /// does not hold (no longer published) are left out.
-    pub fn order_text(&self, text: &TextMatches, sort: Sort) -> OrderedText {
-        if sort == Sort::Relevance {
-            let (positions, ranks) = text
-                .iter()
-                .filter_map(|(id, rank)| Some((self.position_of.get(id)?, rank)))
-                .unzip();
-            return OrderedText {
-                positions,
-                ranks: Some(ranks),
-            };
-        }
-        // The catalog's own orders, kept to the matches: linear, where sorting a
-        // million matches would not be.
-        let mut matched = vec![0u64; self.entries.len().div_ceil(64)];
-        let mut count = 0;
-        for (id, _) in text.iter() {
-            let Some(p) = self.position_of.get(id) else {
+    /// `text` as the catalog takes it: the matching jobs it holds as a set, and for
+    /// relevance each one's rank. Jobs the catalog does not hold (no longer published)
+    /// are left out.
+    pub fn text_set(&self, text: &TextMatches, sort: Sort) -> TextSet {
+        let mut matched = PositionSet::empty(self.entries.len());
+        let mut ranked = (sort == Sort::Relevance).then(|| Vec::with_capacity(text.len()));
+        for (id, rank) in text.iter() {
+            let Some(position) = self.position_of.get(id) else {
                 continue;
             };
-            matched[p as usize / 64] |= 1 << (p % 64);
-            count += 1;
+            matched.insert(position);
+            if let Some(ranked) = &mut ranked {
+                ranked.push((position, rank));
+            }
         }
-        let is_match = |p: &u32| matched[*p as usize / 64] & (1 << (p % 64)) != 0;
-        let mut positions = Vec::with_capacity(count);
-        match sort {
-            Sort::Salary => positions.extend(self.by_salary.iter().copied().filter(is_match)),
-            _ => positions.extend(
-                (0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX)).filter(is_match),
-            ),
-        }
-        OrderedText {
-            positions,
-            ranks: None,
-        }
+        TextSet { matched, ranked }
     }
 
     fn facets_from(&self, tally: &Tally, salary_steps: &[u32]) -> FacetCounts {
+        // Buckets run widest choice first; POSTED_WITHIN_DAYS narrowest first.
+        let mut posted = suffix_sums(&tally.posted);
+        posted.reverse();
+        let mut sorted = salary_steps.to_vec();
+        sorted.sort_unstable();
+        let salary = suffix_sums(&tally.salary);
+        self.facet_counts(
+            &tally.technologies,
+            &tally.cities,
+            &tally.remote,
+            &tally.seniority,
+            &tally.employment,
+            POSTED_WITHIN_DAYS.iter().copied().zip(posted).collect(),
+            salary_steps
+                .iter()
+                .map(|step| {
+                    let at = sorted.partition_point(|s| s < step);
+                    (*step, salary.get(at).copied().unwrap_or(0))
+                })
+                .collect(),
+        )
+    }
+
+    /// Facet lists from counts per interned value: options with no job left out.
+    #[allow(clippy::too_many_arguments)]
+    fn facet_counts(
+        &self,
+        technologies: &[i64],
+        cities: &[i64],
+        remote: &[i64],
+        seniority: &[i64],
+        employment: &[i64],
+        posted: Vec<(u32, i64)>,
+        salary: Vec<(u32, i64)>,
+    ) -> FacetCounts {
         let named = |names: &[String], counts: &[i64]| -> Vec<(String, i64)> {
             names
                 .iter()
@@ -1200,33 +1159,17 @@ impl Catalog {
                 .map(|(l, n)| ((*l).to_owned(), *n))
                 .collect()
         };
-        let remote: Vec<&str> = RemotePolicy::ALL.iter().map(|r| r.as_str()).collect();
-        let seniority: Vec<&str> = Seniority::ALL.iter().map(|s| s.as_str()).collect();
-        let employment: Vec<&str> = EmploymentType::ALL.iter().map(|e| e.as_str()).collect();
+        let remote_labels: Vec<&str> = RemotePolicy::ALL.iter().map(|r| r.as_str()).collect();
+        let seniority_labels: Vec<&str> = Seniority::ALL.iter().map(|s| s.as_str()).collect();
+        let employment_labels: Vec<&str> = EmploymentType::ALL.iter().map(|e| e.as_str()).collect();
         FacetCounts {
-            technologies: named(&self.dictionary.technologies, &tally.technologies),
-            cities: named(&self.dictionary.cities, &tally.cities),
-            remote: enums(&remote, &tally.remote),
-            seniority: enums(&seniority, &tally.seniority),
-            employment: enums(&employment, &tally.employment),
-            posted: {
-                // Buckets run widest choice first; POSTED_WITHIN_DAYS narrowest first.
-                let mut counts = suffix_sums(&tally.posted);
-                counts.reverse();
-                POSTED_WITHIN_DAYS.iter().copied().zip(counts).collect()
-            },
-            salary: {
-                let mut sorted = salary_steps.to_vec();
-                sorted.sort_unstable();
-                let counts = suffix_sums(&tally.salary);
-                salary_steps
-                    .iter()
-                    .map(|step| {
-                        let at = sorted.partition_point(|s| s < step);
-                        (*step, counts.get(at).copied().unwrap_or(0))
-                    })
-                    .collect()
-            },
+            technologies: named(&self.dictionary.technologies, technologies),
+            cities: named(&self.dictionary.cities, cities),
+            remote: enums(&remote_labels, remote),
+            seniority: enums(&seniority_labels, seniority),
+            employment: enums(&employment_labels, employment),
+            posted,
+            salary,
         }
     }
 
@@ -1477,7 +1420,7 @@ mod tests {
         sort: Sort,
         text: Option<&TextMatches>,
     ) -> CatalogResult {
-        let order = text.map(|t| catalog.order_text(t, sort));
+        let order = text.map(|t| catalog.text_set(t, sort));
         catalog.search(
             &CatalogQuery {
                 filter,
@@ -1562,7 +1505,7 @@ mod tests {
                 query: (sort == Sort::Relevance).then(|| "rust".to_owned()),
                 ..JobFilter::default()
             };
-            let order = catalog.order_text(&text, sort);
+            let order = catalog.text_set(&text, sort);
             let mut seen = Vec::new();
             for page in 0..3 {
                 let query = CatalogQuery {
@@ -1664,7 +1607,12 @@ mod tests {
     /// `query` answered by walking every job, as before position lists.
     fn walking_everything(catalog: &Catalog, query: &CatalogQuery<'_>) -> CatalogResult {
         let compiled = catalog.compile(query, now());
-        let walked = catalog.walk(&compiled, &Candidates::All, query, now());
+        let newest: Vec<u32> = (0..u32::try_from(catalog.len()).unwrap()).collect();
+        let order = match query.sort {
+            Sort::Salary => &catalog.by_salary,
+            _ => &newest,
+        };
+        let walked = catalog.walk(&compiled, &Candidates::Listed(order), query, now());
         CatalogResult {
             ids: walked
                 .page
@@ -1677,7 +1625,7 @@ mod tests {
     }
 
     #[test]
-    fn position_lists_give_what_walking_every_job_gives() {
+    fn value_sets_give_what_walking_every_job_gives() {
         let technologies = ["rust", "go", "python", "java", "kotlin", "php", "scala"];
         let cities = ["Berlin", "Hamburg", "München", "Köln", "Leipzig"];
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
@@ -1792,7 +1740,7 @@ mod tests {
                 ..JobFilter::default()
             },
         ];
-        let mut ways = [0; 3];
+        let mut ways = [0; 2];
         for filter in &filters {
             for sort in [Sort::Newest, Sort::Salary] {
                 for offset in [0, 20, 700, 20_000] {
@@ -1805,21 +1753,17 @@ mod tests {
                         limit: 20,
                         salary_steps: &[50_000, 70_000, 90_000],
                     };
-                    let (candidates, borrowed) =
-                        catalog.candidates(&query, &catalog.compile(&query, now()));
-                    assert!(!matches!(candidates, Candidates::All), "{filter:?}");
-                    let way = match borrowed {
-                        Borrowed::Nothing => 0,
-                        Borrowed::Board(_) => 1,
-                        Borrowed::Pairs(_) => 2,
-                    };
-                    ways[way] += 1;
                     let expected = walking_everything(&catalog, &query);
-                    let found = catalog.search(&query, now());
                     assert!(expected.total > 0, "{filter:?}");
-                    assert_eq!(found.total, expected.total, "{filter:?} {sort:?}");
-                    assert_eq!(found.ids, expected.ids, "{filter:?} {sort:?} {offset}");
-                    assert_eq!(found.facets, expected.facets, "{filter:?} {sort:?}");
+                    // Facets counted a value set at a time, and by walking the jobs
+                    // counted anywhere.
+                    for (way, walk_limit) in [(0, 0), (1, usize::MAX)] {
+                        ways[way] += 1;
+                        let found = catalog.search_walking_below(&query, now(), walk_limit);
+                        assert_eq!(found.total, expected.total, "{filter:?} {sort:?}");
+                        assert_eq!(found.ids, expected.ids, "{filter:?} {sort:?} {offset}");
+                        assert_eq!(found.facets, expected.facets, "{filter:?} {sort:?} {way}");
+                    }
                     assert_eq!(catalog.page(&query, now()), expected.ids, "{filter:?}");
                 }
             }
@@ -1986,7 +1930,7 @@ mod tests {
                 },
             ),
         ];
-        // The lists and the board, once.
+        // The value sets and the open jobs, once.
         let warm = CatalogQuery {
             filter: &filters[1].1,
             company_id: None,
@@ -1998,21 +1942,28 @@ mod tests {
         };
         let started = std::time::Instant::now();
         catalog.search(&warm, now());
-        println!("first search (lists, board): {:?}", started.elapsed());
+        println!(
+            "first search (value sets, open jobs): {:?}",
+            started.elapsed()
+        );
         for (name, filter) in &filters {
-            let query = CatalogQuery { filter, ..warm };
-            let compiled = catalog.compile(&query, now());
-            let started = std::time::Instant::now();
-            let (candidates, _) = catalog.candidates(&query, &compiled);
-            let chosen = started.elapsed();
-            let count = catalog.candidate_count(&candidates);
-            let started = std::time::Instant::now();
-            let found = catalog.search(&query, now());
-            let searched = started.elapsed();
-            println!(
-                "{name}: {count} candidates in {chosen:?}; search {searched:?} ({} found)",
-                found.total
-            );
+            for offset in [0, 100_000] {
+                let query = CatalogQuery {
+                    filter,
+                    offset,
+                    ..warm
+                };
+                let started = std::time::Instant::now();
+                let found = catalog.search(&query, now());
+                let searched = started.elapsed();
+                let started = std::time::Instant::now();
+                catalog.page(&query, now());
+                let paged = started.elapsed();
+                println!(
+                    "{name}, offset {offset}: search {searched:?}, page alone {paged:?} ({} found)",
+                    found.total
+                );
+            }
         }
     }
 
