@@ -8,15 +8,14 @@
 //! lost connection it loads everything again: notifications sent meanwhile are gone.
 
 use super::{
-    BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, TextMatches,
-    TextSet,
+    BoardTally, Catalog, CatalogBuilder, CatalogQuery, CatalogResult, FacetCounts, Ranking, TextSet,
 };
 use crate::config::CacheBudgets;
-use crate::domain::filter::{JobFilter, JobSearch, Sort};
+use crate::domain::filter::{JobFilter, JobSearch};
 use crate::domain::job::JobSummary;
 use crate::refresh::Kept;
 use crate::repo::{self, RepoError, RepoResult};
-use crate::search::{self, Location, SearchError, TextIndex};
+use crate::search::{self, Location, SearchError, TextIndex, TextView};
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -38,9 +37,6 @@ const FULL_RELOAD_AFTER: usize = 50_000;
 /// Jobs read per query when loading everything.
 const LOAD_CHUNK: i64 = 50_000;
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
-/// A cached text match takes 12 bytes (id and rank), an ordered one 4; an entry of
-/// either cache about this much besides its matches (key, map slot, bookkeeping).
-const TEXT_ENTRY_OVERHEAD_BYTES: usize = 128;
 /// A search's total and facets are shared for this long while no job changes; the
 /// time matters only for jobs expiring and "posted within" windows moving on.
 const COUNTS_TTL: Duration = Duration::from_secs(1);
@@ -64,19 +60,20 @@ pub struct LiveCatalog {
     /// The highest `sync:<n>` notification applied: every change committed before it
     /// is in the catalog.
     synced: AtomicU64,
-    text: Mutex<TextCache>,
+    /// The text index mapped to the current snapshot's positions, built on its first
+    /// search with words; it keeps the jobs of the words searched (see
+    /// [`Self::text_set_for`]).
+    text_view: Mutex<Option<(Weak<Catalog>, Arc<TextView>)>>,
     tally: Mutex<Option<(u64, Instant, Arc<BoardTally>)>>,
     /// Technology names by slug, read with every load and change.
     technology_names: RwLock<Arc<HashMap<String, String>>>,
     counts: Mutex<HashMap<CountsKey, SharedCounts>>,
-    /// Text matches as catalog sets, by words and whether ranked (see [`Self::text_order`]).
-    text_orders: Mutex<HashMap<(String, bool), TextOrder>>,
     /// Text searches under way, by words: latecomers wait for the same result.
-    text_flights: Mutex<HashMap<String, Arc<OnceCell<Arc<TextMatches>>>>>,
+    text_flights: Mutex<HashMap<String, Arc<OnceCell<Arc<MatchedWords>>>>>,
     /// When the last background computation of salary figures started (see
     /// [`Self::publish`]); `None` while none ever ran.
     salary_prefetch: Arc<Mutex<Option<Instant>>>,
-    /// The caches' sizes: half of `text_bytes` for matches, half for their orders.
+    /// The caches' sizes.
     budgets: CacheBudgets,
     /// Bytes held by `counts`, roughly (see [`SharedCounts::cost`]).
     counts_bytes: std::sync::atomic::AtomicUsize,
@@ -124,12 +121,12 @@ struct CountsKey {
     salary_steps: Vec<u32>,
 }
 
-/// A text search's matches in the order of one sort, valid for one catalog snapshot
-/// and one version of the matches (both held weakly, as for [`SharedCounts`]).
-struct TextOrder {
+/// The jobs matching search words in one snapshot, as [`LiveCatalog::text_matches`]
+/// hands them to [`LiveCatalog::search`].
+pub struct MatchedWords {
+    /// Weak, as for [`SharedCounts`]: the set is only good for this snapshot.
     catalog: Weak<Catalog>,
-    matches: Weak<TextMatches>,
-    order: Arc<TextSet>,
+    set: Arc<TextSet>,
 }
 
 /// A search's total and facets, valid for one catalog snapshot and [`COUNTS_TTL`].
@@ -145,17 +142,6 @@ struct SharedCounts {
 /// The shortest time between two background computations of salary figures.
 const SALARY_PREFETCH_GAP: Duration = Duration::from_secs(2);
 
-#[derive(Default)]
-struct TextCache {
-    /// Bumped whenever jobs change, under this lock: a search started before cannot
-    /// store matches that missed the change.
-    epoch: u64,
-    entries: HashMap<String, (Arc<TextMatches>, u64)>,
-    /// Bytes the entries take (see [`text_cost`]).
-    bytes: usize,
-    uses: u64,
-}
-
 impl LiveCatalog {
     /// Starts following `database_url` on a thread of its own, with the text index at
     /// `text_index`. The thread ends when the last reference to the returned catalog is
@@ -170,12 +156,11 @@ impl LiveCatalog {
             text_index: Arc::new(text_index),
             version: AtomicU64::new(0),
             synced: AtomicU64::new(0),
-            text: Mutex::new(TextCache::default()),
+            text_view: Mutex::new(None),
             tally: Mutex::new(None),
             technology_names: RwLock::new(Arc::default()),
             counts: Mutex::new(HashMap::new()),
             text_flights: Mutex::new(HashMap::new()),
-            text_orders: Mutex::new(HashMap::new()),
             salary_prefetch: Arc::new(Mutex::new(None)),
             budgets,
             counts_bytes: std::sync::atomic::AtomicUsize::new(0),
@@ -279,13 +264,13 @@ impl LiveCatalog {
     }
 
     /// Runs `search` on the current catalog, with `text` the matches of its words (see
-    /// [`Self::text_matches`]): `limit` ids from the search's page offset, the exact total and the
-    /// facets. Search words are matched by PostgreSQL through `conn` (or the cache).
+    /// [`Self::text_matches`]; found again if the catalog moved on since): `limit` ids
+    /// from the search's page offset, the exact total and the facets.
     pub fn search(
         &self,
         conn: &mut PgConnection,
         search: &JobSearch,
-        text: Option<Arc<TextMatches>>,
+        text: Option<Arc<MatchedWords>>,
         limit: usize,
         salary_steps: &[u32],
         now: DateTime<Utc>,
@@ -298,16 +283,14 @@ impl LiveCatalog {
             Some(slug) => repo::companies::id_by_slug(conn, slug)?,
             None => None,
         };
-        if filter.query.is_some() && text.is_none() {
-            return Err(RepoError::InvalidRow(
-                "a search with words needs their text matches".into(),
-            ));
-        }
-        let order = match (&filter.query, &text) {
-            (Some(words), Some(matches)) => {
-                Some(self.text_order(&catalog, words, matches, search.sort))
+        let order = match (&filter.query, text) {
+            (Some(_), Some(matched))
+                if std::ptr::eq(matched.catalog.as_ptr(), Arc::as_ptr(&catalog)) =>
+            {
+                Some(matched.set.clone())
             }
-            _ => None,
+            (Some(words), _) => Some(self.text_set_for(&catalog, words)?),
+            (None, _) => None,
         };
         let query = CatalogQuery {
             filter,
@@ -337,50 +320,44 @@ impl LiveCatalog {
         Ok(found)
     }
 
-    /// The catalog positions of `matches` in the order of `sort`, kept per snapshot and
-    /// matches: ordering 100,000 matches costs more than the rest of a page.
-    fn text_order(
-        &self,
-        catalog: &Arc<Catalog>,
-        words: &str,
-        matches: &Arc<TextMatches>,
-        sort: Sort,
-    ) -> Arc<TextSet> {
-        // Newest and salary order take the same set; relevance also the ranks.
-        let key = (words.to_owned(), sort == Sort::Relevance);
+    /// The jobs of `catalog` matching `words`, combined from the jobs of each word
+    /// (kept with the snapshot's text view, within `SEARCH_CACHE_MB`) or looked up in
+    /// the text index: call it off the async workers.
+    fn text_set_for(&self, catalog: &Arc<Catalog>, words: &str) -> RepoResult<Arc<TextSet>> {
+        let view = self.text_view(catalog)?;
+        let matched = view.matching(words).map_err(search_error)?;
+        Ok(Arc::new(TextSet {
+            matched,
+            ranking: Some(Arc::new(view.ranking(words)) as Arc<dyn Ranking>),
+        }))
+    }
+
+    /// The text index mapped to `catalog`'s positions: kept until the next snapshot,
+    /// built by the first search that needs it while the others wait.
+    fn text_view(&self, catalog: &Arc<Catalog>) -> RepoResult<Arc<TextView>> {
+        let mut kept = self.text_view.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((of, view)) = kept.as_ref()
+            && std::ptr::eq(of.as_ptr(), Arc::as_ptr(catalog))
         {
-            let orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(kept) = orders.get(&key)
-                && std::ptr::eq(kept.catalog.as_ptr(), Arc::as_ptr(catalog))
-                && std::ptr::eq(kept.matches.as_ptr(), Arc::as_ptr(matches))
-            {
-                return kept.order.clone();
-            }
+            return Ok(view.clone());
         }
-        let order = Arc::new(catalog.text_set(matches, sort));
-        let mut orders = self.text_orders.lock().unwrap_or_else(|e| e.into_inner());
-        let order_cost = |o: &TextSet| o.bytes() + TEXT_ENTRY_OVERHEAD_BYTES;
-        let budget = self.budgets.text_bytes / 2;
-        if order_cost(&order) > budget / 2 {
-            return order;
-        }
-        let kept: usize = orders.values().map(|o| order_cost(&o.order)).sum();
-        if kept + order_cost(&order) > budget {
-            orders.retain(|_, o| o.catalog.strong_count() > 0 && o.matches.strong_count() > 0);
-            let kept: usize = orders.values().map(|o| order_cost(&o.order)).sum();
-            if kept + order_cost(&order) > budget {
-                orders.clear();
-            }
-        }
-        orders.insert(
-            key,
-            TextOrder {
-                catalog: Arc::downgrade(catalog),
-                matches: Arc::downgrade(matches),
-                order: order.clone(),
-            },
+        let started = Instant::now();
+        let view = Arc::new(
+            self.text_index
+                .view(
+                    catalog.len(),
+                    |id| catalog.position(id),
+                    self.budgets.text_bytes,
+                )
+                .map_err(search_error)?,
         );
-        order
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            bytes = view.bytes(),
+            "text index mapped to the catalog"
+        );
+        *kept = Some((Arc::downgrade(catalog), view.clone()));
+        Ok(view)
     }
 
     /// Shared counts for `key`, or `None` when this request should count (nothing is
@@ -500,79 +477,28 @@ impl LiveCatalog {
         (*version == self.version() && at.elapsed() < TALLY_TTL).then(|| tally.clone())
     }
 
-    /// The jobs matching search words: cached, or found by `load` (PostgreSQL) and
-    /// cached. Concurrent requests for the same words share one `load`; the others
-    /// wait without holding a database connection.
-    pub async fn text_matches<E, F, Fut>(&self, words: &str, load: F) -> Result<Arc<TextMatches>, E>
+    /// The jobs matching search words, found by `load` (the text index, on the blocking
+    /// pool). Concurrent requests for the same words share one `load`; the others wait
+    /// without holding a database connection.
+    pub async fn text_matches<E, F, Fut>(
+        &self,
+        words: &str,
+        load: F,
+    ) -> Result<Arc<MatchedWords>, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<TextMatches, E>>,
+        Fut: Future<Output = Result<Arc<MatchedWords>, E>>,
     {
-        let epoch = match self.cached_text(words) {
-            Ok(matches) => return Ok(matches),
-            Err(epoch) => epoch,
-        };
         let flight = {
             let mut flights = self.text_flights.lock().unwrap_or_else(|e| e.into_inner());
             flights.entry(words.to_owned()).or_default().clone()
         };
-        let result = flight
-            .get_or_try_init(|| async {
-                let matches = Arc::new(load().await?);
-                self.remember_text(words, matches.clone(), epoch);
-                Ok(matches)
-            })
-            .await
-            .cloned();
+        let result = flight.get_or_try_init(load).await.cloned();
         let mut flights = self.text_flights.lock().unwrap_or_else(|e| e.into_inner());
         if flights.get(words).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
             flights.remove(words);
         }
         result
-    }
-
-    /// Cached matches for search words, and the epoch to hand back to
-    /// [`Self::remember_text`] when they are not cached.
-    fn cached_text(&self, query: &str) -> Result<Arc<TextMatches>, u64> {
-        let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
-        cache.uses += 1;
-        let uses = cache.uses;
-        match cache.entries.get_mut(query) {
-            Some((matches, last_use)) => {
-                *last_use = uses;
-                Ok(matches.clone())
-            }
-            None => Err(cache.epoch),
-        }
-    }
-
-    /// Stores matches computed since `epoch`, unless jobs changed meanwhile.
-    fn remember_text(&self, query: &str, matches: Arc<TextMatches>, epoch: u64) {
-        let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
-        let budget = self.budgets.text_bytes / 2;
-        let cost = text_cost(query, &matches);
-        if cache.epoch != epoch || cost > budget / 2 {
-            return;
-        }
-        while !cache.entries.is_empty() && cache.bytes + cost > budget {
-            let Some(oldest) = cache
-                .entries
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            if let Some((gone, _)) = cache.entries.remove(&oldest) {
-                cache.bytes -= text_cost(&oldest, &gone);
-            }
-        }
-        cache.uses += 1;
-        let uses = cache.uses;
-        cache.bytes += cost;
-        if let Some((old, _)) = cache.entries.insert(query.to_owned(), (matches, uses)) {
-            cache.bytes -= text_cost(query, &old);
-        }
     }
 
     fn publish(&self, catalog: Catalog, names: HashMap<String, String>) {
@@ -618,12 +544,10 @@ impl LiveCatalog {
         }
     }
 
-    /// Drops every cached text match (after a full reload).
+    /// Drops the index's mapping with the jobs of the words searched (after a change:
+    /// the snapshot and the index moved on).
     fn forget_text(&self) {
-        let mut cache = self.text.lock().unwrap_or_else(|e| e.into_inner());
-        cache.epoch += 1;
-        cache.entries.clear();
-        cache.bytes = 0;
+        *self.text_view.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Whether the text index can answer (it may be out of date for a moment).
@@ -631,21 +555,27 @@ impl LiveCatalog {
         self.text_index.is_ready()
     }
 
-    /// The jobs matching search words, from the text index: a search of the whole
-    /// index, so call it off the async workers.
-    pub fn find_text(&self, words: &str) -> RepoResult<TextMatches> {
-        self.text_index.search(words).map_err(|e| match e {
-            SearchError::NotReady => {
-                RepoError::Unavailable("the search index is being built".to_owned())
-            }
-            other => RepoError::InvalidRow(other.to_string()),
-        })
+    /// The jobs of the current snapshot matching search words: call it off the async
+    /// workers.
+    pub fn find_text(&self, words: &str) -> RepoResult<Arc<MatchedWords>> {
+        let catalog = self
+            .current()
+            .ok_or_else(|| RepoError::Unavailable("the job catalog is still loading".into()))?;
+        let set = self.text_set_for(&catalog, words)?;
+        Ok(Arc::new(MatchedWords {
+            catalog: Arc::downgrade(&catalog),
+            set,
+        }))
     }
 }
 
-/// What a cached text match entry takes, roughly.
-fn text_cost(query: &str, matches: &TextMatches) -> usize {
-    query.len() + matches.len() * 12 + TEXT_ENTRY_OVERHEAD_BYTES
+fn search_error(e: SearchError) -> RepoError {
+    match e {
+        SearchError::NotReady => {
+            RepoError::Unavailable("the search index is being built".to_owned())
+        }
+        other => RepoError::InvalidRow(other.to_string()),
+    }
 }
 
 /// What a facet list takes, roughly: its names and counts.

@@ -11,8 +11,8 @@ mod buckets;
 pub mod live;
 mod sets;
 
+pub use crate::domain::positions::{BestPositions, PositionSet, Ranking};
 use buckets::Buckets;
-pub use sets::PositionSet;
 use sets::{Plan, ValueSets};
 
 use crate::domain::filter::{JobFilter, POSTED_WITHIN_DAYS, Sort};
@@ -62,67 +62,48 @@ pub struct CatalogQuery<'a> {
 }
 
 /// Text matches as the catalog takes them: the matching jobs as a set of catalog
-/// positions, and for relevance each one's rank beside its position (in any order: a
-/// page picks the best ranks among the jobs passing the filters, as sorting a million
-/// matches by rank would cost more than everything else on the page).
-#[derive(Debug, Clone)]
+/// positions, and for relevance how they rank (a page asks for its best among the jobs
+/// passing its filters: ranking a million matches would cost more than everything else
+/// on the page).
+#[derive(Clone)]
 pub struct TextSet {
     pub matched: PositionSet,
-    pub ranked: Option<Vec<(u32, f32)>>,
+    pub ranking: Option<Arc<dyn Ranking>>,
+}
+
+impl std::fmt::Debug for TextSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextSet")
+            .field("matched", &self.matched)
+            .field("ranked", &self.ranking.is_some())
+            .finish()
+    }
 }
 
 impl TextSet {
     /// Bytes held, for cache budgets.
     pub fn bytes(&self) -> usize {
-        self.matched.bytes() + self.ranked.as_ref().map_or(0, |r| r.len() * 8)
+        self.matched.bytes() + self.ranking.as_ref().map_or(0, |r| r.bytes())
     }
 }
 
-/// The best `wanted` of the candidates offered, by a score (rank or salary) and then
-/// newest: a page without ordering every match.
-struct BestRanked {
-    wanted: usize,
-    /// Min-heap of keys: score above, newness below (see [`Self::key`]).
-    heap: std::collections::BinaryHeap<std::cmp::Reverse<u64>>,
-}
+/// Ranks known for every match, as a small index hands them over: a page's best are
+/// picked from the list.
+struct ListedRanks(Vec<(u32, f32)>);
 
-impl BestRanked {
-    fn new(wanted: usize) -> Self {
-        Self {
-            wanted,
-            heap: std::collections::BinaryHeap::with_capacity(wanted.min(1 << 16) + 1),
+impl Ranking for ListedRanks {
+    fn best(&self, among: &PositionSet, wanted: usize) -> Vec<u32> {
+        let mut best = BestPositions::new(wanted);
+        for &(position, rank) in &self.0 {
+            if among.contains(position) {
+                best.offer_rank(rank, position);
+            }
         }
+        best.page(0)
     }
 
-    /// A higher score wins; a lower position (newer) wins a tie.
-    fn key(score: u32, position: u32) -> u64 {
-        (u64::from(score) << 32) | u64::from(u32::MAX - position)
-    }
-
-    fn offer(&mut self, score: u32, position: u32) {
-        self.offer_key(Self::key(score, position));
-    }
-
-    fn offer_key(&mut self, key: u64) {
-        if self.wanted == 0 {
-            return;
-        }
-        if self.heap.len() < self.wanted {
-            self.heap.push(std::cmp::Reverse(key));
-        } else if self.heap.peek().is_some_and(|least| least.0 < key) {
-            self.heap.pop();
-            self.heap.push(std::cmp::Reverse(key));
-        }
-    }
-
-    /// Positions `offset..` of the best, best first.
-    fn page(self, offset: usize) -> Vec<u32> {
-        let mut keys: Vec<u64> = self.heap.into_iter().map(|k| k.0).collect();
-        keys.sort_unstable_by(|a, b| b.cmp(a));
-        keys.into_iter()
-            .skip(offset)
-            .map(|k| u32::MAX - (k as u32))
-            .collect()
+    fn bytes(&self) -> usize {
+        self.0.len() * 8
     }
 }
 
@@ -698,6 +679,11 @@ impl Catalog {
         }
     }
 
+    /// Where job `id` sits in this snapshot, if it holds the job.
+    pub fn position(&self, id: i64) -> Option<u32> {
+        self.position_of.get(id)
+    }
+
     /// Published jobs held, expired ones included.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -878,18 +864,13 @@ impl Catalog {
     /// order.
     fn page_of(&self, plan: &Plan, query: &CatalogQuery<'_>) -> Vec<u32> {
         let all = &plan.all;
-        let ranked = query.text.and_then(|t| t.ranked.as_deref());
-        match (query.sort, ranked) {
-            (Sort::Relevance, Some(ranked)) => {
-                let mut best = BestRanked::new(query.offset + query.limit);
-                for &(position, rank) in ranked {
-                    if all.contains(position) {
-                        // Ranks are never negative, so their bits order like the numbers.
-                        best.offer(rank.max(0.0).to_bits(), position);
-                    }
-                }
-                best.page(query.offset)
-            }
+        let ranking = query.text.and_then(|t| t.ranking.as_deref());
+        match (query.sort, ranking) {
+            (Sort::Relevance, Some(ranking)) => ranking
+                .best(all, query.offset + query.limit)
+                .into_iter()
+                .skip(query.offset)
+                .collect(),
             (Sort::Salary, _) => self
                 .by_salary
                 .iter()
@@ -1104,7 +1085,10 @@ impl Catalog {
                 ranked.push((position, rank));
             }
         }
-        TextSet { matched, ranked }
+        TextSet {
+            matched,
+            ranking: ranked.map(|r| Arc::new(ListedRanks(r)) as Arc<dyn Ranking>),
+        }
     }
 
     fn facets_from(&self, tally: &Tally, salary_steps: &[u32]) -> FacetCounts {
@@ -1175,26 +1159,31 @@ impl Catalog {
 
     /// Open jobs per technology, per city and per technology in each city.
     pub fn tally(&self, now: DateTime<Utc>) -> BoardTally {
-        let now_micros = now.timestamp_micros();
-        let open = || {
-            self.entries
-                .iter()
-                .filter(move |e| e.valid_through_micros > now_micros)
-        };
-        let (mut open_jobs, mut remote_jobs) = (0, 0);
+        let sets = self.sets();
+        let open = sets.open_at(now.timestamp_micros());
+        let open = &open.jobs;
+        let as_count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let open_jobs = as_count(open.len());
+        let remote_jobs = as_count(open.count_common(&sets.remote[RemotePolicy::Remote as usize]));
         let city_count = self.dictionary.cities.len();
-        let mut technologies = vec![0i64; self.dictionary.technologies.len()];
-        let mut cities = vec![0i64; city_count];
+        let cities: Vec<i64> = sets
+            .cities
+            .iter()
+            .map(|city| as_count(open.count_common(city)))
+            .collect();
         // Jobs per technology and city, dense: tens of technologies times hundreds of
-        // cities.
-        let mut pairs = vec![0i64; self.dictionary.technologies.len() * city_count];
-        for entry in open() {
-            open_jobs += 1;
-            remote_jobs += i64::from(entry.remote == RemotePolicy::Remote);
-            cities[usize::from(entry.city)] += 1;
-            for &t in self.dictionary.members(entry.technology_set) {
-                technologies[usize::from(t)] += 1;
-                pairs[usize::from(t) * city_count + usize::from(entry.city)] += 1;
+        // cities, each a pass over one technology's open jobs.
+        let mut technologies = vec![0i64; self.dictionary.technologies.len()];
+        let mut pairs = vec![0i64; technologies.len() * city_count];
+        for (t, technology) in sets.technologies.iter().enumerate() {
+            let mut jobs = technology.clone();
+            jobs.intersect(open);
+            technologies[t] = as_count(jobs.len());
+            if technologies[t] == 0 {
+                continue;
+            }
+            for (c, city) in sets.cities.iter().enumerate() {
+                pairs[t * city_count + c] = as_count(jobs.count_common(city));
             }
         }
         let technology_cities: HashMap<(u16, u16), i64> = pairs

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod markdown;
 pub mod open_job;
 pub mod password;
+pub mod positions;
 pub mod salary;
 pub mod salary_stats;
 pub mod slug;

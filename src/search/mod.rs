@@ -10,6 +10,9 @@
 pub mod analyzer;
 pub mod query;
 pub mod sync;
+mod view;
+
+pub use view::TextView;
 
 use crate::domain::open_job::{JobText, TextMatches};
 use analyzer::{Analysis, JobTokenizer};
@@ -411,15 +414,68 @@ impl TextIndex {
         self.apply(&[], &[], &HashMap::new(), through)
     }
 
+    /// The index as it is now, each document mapped to its job's position among `len`
+    /// by `position_of` (see [`TextView`]); the sets of words searched take up to
+    /// `parts_bytes`.
+    pub fn view(
+        &self,
+        len: usize,
+        position_of: impl Fn(i64) -> Option<u32>,
+        parts_bytes: usize,
+    ) -> SearchResult<TextView> {
+        let generation = self.generation().ok_or(SearchError::NotReady)?;
+        TextView::new(
+            generation.reader.searcher(),
+            self.fields.clone(),
+            len,
+            position_of,
+            parts_bytes,
+        )
+    }
+
     /// The jobs matching `text` (words, "phrases", -exclusions) with their scores.
     pub fn search(&self, text: &str) -> SearchResult<TextMatches> {
         let generation = self.generation().ok_or(SearchError::NotReady)?;
         let searcher = generation.reader.searcher();
-        let Some(query) = self.query(&SearchWords::parse(text), &searcher)? else {
+        let Some(query) = self.fields.query(&SearchWords::parse(text), &searcher)? else {
             return Ok(TextMatches::default());
         };
         let found = searcher.search(query.as_ref(), &AllMatches)?;
         Ok(found.into_iter().collect())
+    }
+}
+
+impl Fields {
+    /// The terms whose boosted BM25 scores add up to a match's rank, with their field's
+    /// weight (a word repeated counts twice, as in the full query); `None` when the
+    /// words need more than single terms (a phrase or a word of several terms in a
+    /// field, a mistyped word that its neighbours stand in for).
+    fn flat_terms(
+        &self,
+        words: &SearchWords,
+        searcher: &tantivy::Searcher,
+    ) -> SearchResult<Option<Vec<(Term, Score)>>> {
+        let mut terms = Vec::new();
+        for part in words.required.iter().flatten() {
+            let (Part::Word(text) | Part::Phrase(text)) = part;
+            let mut known = false;
+            for field in self.text {
+                let analysed = analyzer::terms(text, field.analysis);
+                let [one] = analysed.as_slice() else {
+                    if analysed.is_empty() {
+                        continue;
+                    }
+                    return Ok(None);
+                };
+                let term = Term::from_field_text(field.field, one);
+                known |= searcher.doc_freq(&term)? > 0;
+                terms.push((term, field.weight));
+            }
+            if !known && matches!(part, Part::Word(_)) && typo_tolerant(text) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(terms))
     }
 
     fn query(
@@ -468,7 +524,7 @@ impl TextIndex {
         let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut known = false;
         let mut single_terms = Vec::new();
-        for field in self.fields.text {
+        for field in self.text {
             let terms: Vec<Term> = analyzer::terms(text, field.analysis)
                 .iter()
                 .map(|t| Term::from_field_text(field.field, t))
@@ -507,8 +563,8 @@ impl TextIndex {
         }
         // A word of five letters or more that no job contains is probably mistyped:
         // terms one edit away (two from nine letters) count instead.
-        let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
-        if !known && matches!(part, Part::Word(_)) && letters >= 5 {
+        if !known && matches!(part, Part::Word(_)) && typo_tolerant(text) {
+            let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
             let distance = if letters >= 9 { 2 } else { 1 };
             for (field, term) in single_terms {
                 let fuzzy = FuzzyTermQuery::new(term, distance, true);
@@ -520,6 +576,11 @@ impl TextIndex {
         }
         Ok(Some(Box::new(BooleanQuery::new(per_field))))
     }
+}
+
+/// Whether a word is long enough to be matched by its neighbours when no job has it.
+fn typo_tolerant(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphanumeric()).count() >= 5
 }
 
 /// `dir` with a suffix, beside it.

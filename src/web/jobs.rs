@@ -3,7 +3,8 @@
 use super::board::{BoardCounts, board_counts};
 use super::db::with_conn;
 use super::{WebError, found, html_modified, listing_path, moved_permanently, query_pairs};
-use crate::catalog::{FacetCounts, TextMatches};
+use crate::catalog::FacetCounts;
+use crate::catalog::live::MatchedWords;
 use crate::domain::filter::{
     JobFilter, JobSearch, PAGE_SIZE, POSTED_WITHIN_DAYS, Pagination, SALARY_STEPS, Sort,
 };
@@ -327,7 +328,7 @@ pub fn alert_search(filter: &JobFilter) -> String {
 pub async fn text_matches(
     state: &AppState,
     filter: &JobFilter,
-) -> Result<Option<Arc<TextMatches>>, WebError> {
+) -> Result<Option<Arc<MatchedWords>>, WebError> {
     let Some(words) = filter.query.clone() else {
         return Ok(None);
     };
