@@ -33,79 +33,110 @@ impl Analysis {
 /// The terms of `text`, in order.
 pub fn terms(text: &str, analysis: Analysis) -> Vec<String> {
     let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
-    split(text)
-        .into_iter()
-        .map(|(word, _, _)| finish(word, analysis, &stemmer))
-        .collect()
+    let mut words = Splitter::new(text);
+    let mut word = String::new();
+    let mut terms = Vec::new();
+    while words.next_word(&mut word).is_some() {
+        terms.push(finish(word.clone(), analysis, &stemmer));
+    }
+    terms
 }
 
-/// Whole words with their byte range in `text`, lower-cased and without accents, the
-/// punctuated technology names already joined.
-fn split(text: &str) -> Vec<(String, usize, usize)> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if c.is_alphanumeric() {
-            if current.is_empty() {
-                start = at;
-            }
-            fold_char(c, &mut current);
-            continue;
+/// Splits text into whole words, lower-cased and without accents, the punctuated
+/// technology names joined, one word at a time into a buffer of the caller's: a million
+/// job descriptions hold some 400 million words, and a string each cost more than the
+/// rest of their analysis.
+struct Splitter<'a> {
+    text: &'a str,
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    /// A ".NET" met right where a word ended ("ASP.NET"): the word after it.
+    dotnet: Option<(usize, usize)>,
+}
+
+impl<'a> Splitter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            chars: text.char_indices().peekable(),
+            dotnet: None,
         }
-        let rest = &text[at..];
-        if !current.is_empty() {
-            // "C++", "C#", "F#": the sign belongs to the word.
-            if let Some(after) = rest.strip_prefix("++") {
-                if !after.starts_with(|n: char| n.is_alphanumeric()) {
-                    current.push_str("pp");
-                    chars.next();
-                    chars.next();
-                    words.push((std::mem::take(&mut current), start, at + 2));
-                    continue;
+    }
+
+    /// The next word into `word` and its byte range in the text; `None` at the end.
+    fn next_word(&mut self, word: &mut String) -> Option<(usize, usize)> {
+        word.clear();
+        if let Some(range) = self.dotnet.take() {
+            word.push_str("dotnet");
+            return Some(range);
+        }
+        let mut start = 0;
+        while let Some((at, c)) = self.chars.next() {
+            if c.is_alphanumeric() {
+                if word.is_empty() {
+                    start = at;
                 }
-            } else if let Some(after) = rest.strip_prefix('#')
-                && !after.starts_with(|n: char| n.is_alphanumeric())
-            {
-                current.push_str("sharp");
-                chars.next();
-                words.push((std::mem::take(&mut current), start, at + 1));
+                fold_char(c, word);
                 continue;
             }
-            // "Node.js", "Vue.js": one word.
-            if let Some(after) = rest.strip_prefix('.')
-                && after.len() >= 2
-                && after[..2].eq_ignore_ascii_case("js")
-                && !after[2..].starts_with(|n: char| n.is_alphanumeric())
-            {
-                current.push_str("js");
-                chars.next();
-                chars.next();
-                chars.next();
-                words.push((std::mem::take(&mut current), start, at + 3));
-                continue;
+            let rest = &self.text[at..];
+            if !word.is_empty() {
+                // "C++", "C#", "F#": the sign belongs to the word.
+                if let Some(after) = rest.strip_prefix("++") {
+                    if !after.starts_with(|n: char| n.is_alphanumeric()) {
+                        word.push_str("pp");
+                        self.skip(2);
+                        return Some((start, at + 2));
+                    }
+                } else if let Some(after) = rest.strip_prefix('#')
+                    && !after.starts_with(|n: char| n.is_alphanumeric())
+                {
+                    word.push_str("sharp");
+                    self.skip(1);
+                    return Some((start, at + 1));
+                }
+                // "Node.js", "Vue.js": one word.
+                if let Some(after) = rest.strip_prefix('.')
+                    && after
+                        .get(..2)
+                        .is_some_and(|js| js.eq_ignore_ascii_case("js"))
+                    && !after[2..].starts_with(|n: char| n.is_alphanumeric())
+                {
+                    word.push_str("js");
+                    self.skip(3);
+                    return Some((start, at + 3));
+                }
+                if self.dotnet_at(c, rest) {
+                    self.dotnet = Some((at, at + 4));
+                }
+                return Some((start, at));
             }
-            words.push((std::mem::take(&mut current), start, at));
+            if self.dotnet_at(c, rest) {
+                word.push_str("dotnet");
+                return Some((at, at + 4));
+            }
         }
-        // ".NET" standing alone or after a word ("ASP.NET").
-        if c == '.'
-            && let Some(after) = rest.strip_prefix('.')
-            && after.len() >= 3
-            && after[..3].eq_ignore_ascii_case("net")
-            && !after[3..].starts_with(|n: char| n.is_alphanumeric())
-        {
-            chars.next();
-            chars.next();
-            chars.next();
-            words.push(("dotnet".to_owned(), at, at + 4));
-            continue;
+        (!word.is_empty()).then_some((start, self.text.len()))
+    }
+
+    /// Whether `c`, the first character of `rest`, starts a ".NET" standing alone or
+    /// after a word ("ASP.NET"); if so, steps over it.
+    fn dotnet_at(&mut self, c: char, rest: &str) -> bool {
+        let found = c == '.'
+            && rest
+                .get(1..4)
+                .is_some_and(|net| net.eq_ignore_ascii_case("net"))
+            && !rest[4..].starts_with(|n: char| n.is_alphanumeric());
+        if found {
+            self.skip(3);
+        }
+        found
+    }
+
+    fn skip(&mut self, chars: usize) {
+        for _ in 0..chars {
+            self.chars.next();
         }
     }
-    if !current.is_empty() {
-        words.push((current, start, text.len()));
-    }
-    words
 }
 
 /// Pushes `c` lower-cased and without its accent.
@@ -176,56 +207,65 @@ impl JobTokenizer {
         }
     }
 
-    fn term(&mut self, word: String) -> String {
-        if let Some(term) = self.seen.get(&word) {
-            return term.clone();
+    /// The term of `word` into `into`.
+    fn term_into(&mut self, word: &str, into: &mut String) {
+        into.clear();
+        if let Some(term) = self.seen.get(word) {
+            into.push_str(term);
+            return;
         }
         if self.seen.len() >= SEEN_WORDS {
             self.seen.clear();
         }
-        let term = finish(word.clone(), self.analysis, &self.stemmer);
-        self.seen.insert(word, term.clone());
-        term
+        let term = finish(word.to_owned(), self.analysis, &self.stemmer);
+        into.push_str(&term);
+        self.seen.insert(word.to_owned(), term);
     }
 }
 
-/// The tokens of one text, analysed up front: job texts are short enough.
-pub struct JobTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
+/// The tokens of one text, analysed as they are read.
+pub struct JobTokenStream<'a> {
+    words: Splitter<'a>,
+    tokenizer: &'a mut JobTokenizer,
+    word: String,
+    token: Token,
 }
 
 impl Tokenizer for JobTokenizer {
-    type TokenStream<'a> = JobTokenStream;
+    type TokenStream<'a> = JobTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> JobTokenStream {
-        let tokens = split(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, (word, from, to))| Token {
-                offset_from: from,
-                offset_to: to,
-                position,
-                text: self.term(word),
-                position_length: 1,
-            })
-            .collect();
-        JobTokenStream { tokens, next: 0 }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> JobTokenStream<'a> {
+        JobTokenStream {
+            words: Splitter::new(text),
+            tokenizer: self,
+            word: String::new(),
+            token: Token {
+                position: usize::MAX,
+                ..Token::default()
+            },
+        }
     }
 }
 
-impl TokenStream for JobTokenStream {
+impl TokenStream for JobTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        let Some((from, to)) = self.words.next_word(&mut self.word) else {
+            return false;
+        };
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.position_length = 1;
+        self.tokenizer.term_into(&self.word, &mut self.token.text);
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
@@ -263,6 +303,13 @@ mod tests {
         );
         assert_eq!(prose("version 3.11"), ["version", "3", "11"]);
         assert_eq!(prose("C#-heavy"), ["csharp", "heavi"]);
+    }
+
+    #[test]
+    fn letters_of_several_bytes_after_a_dot_are_plain_text() {
+        assert_eq!(prose("Node.jé"), ["node", "je"]);
+        assert_eq!(prose("x.né x.nää .ää"), ["x", "ne", "x", "naa", "aa"]);
+        assert_eq!(prose("ASP.NET"), ["asp", "dotnet"]);
     }
 
     #[test]
