@@ -217,9 +217,9 @@ impl Settings {
             }
         };
         let cache_budgets = CacheBudgets {
-            page_bytes: megabytes("PAGE_CACHE_MB", 32)?,
-            text_bytes: megabytes("SEARCH_CACHE_MB", 48)?,
-            counts_bytes: megabytes("COUNTS_CACHE_MB", 8)?,
+            page_bytes: megabytes("PAGE_CACHE_MB", 16)?,
+            text_bytes: megabytes("SEARCH_CACHE_MB", 32)?,
+            counts_bytes: megabytes("COUNTS_CACHE_MB", 4)?,
             card_bytes: megabytes("CARD_CACHE_MB", 4)?,
         };
 
@@ -350,11 +350,11 @@ const MIB: usize = 1024 * 1024;
 /// count of entries, so a few huge entries cannot outgrow the machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CacheBudgets {
-    /// Rendered pages (`PAGE_CACHE_MB`, default 32).
+    /// Rendered pages (`PAGE_CACHE_MB`, default 16).
     pub page_bytes: usize,
-    /// Search words' matches and their orders (`SEARCH_CACHE_MB`, default 48).
+    /// The jobs of each word searched, per snapshot (`SEARCH_CACHE_MB`, default 32).
     pub text_bytes: usize,
-    /// Searches' totals and facet counts (`COUNTS_CACHE_MB`, default 8).
+    /// Searches' totals and facet counts (`COUNTS_CACHE_MB`, default 4).
     pub counts_bytes: usize,
     /// Job cards shown as similar jobs (`CARD_CACHE_MB`, default 4).
     pub card_bytes: usize,
@@ -363,9 +363,9 @@ pub struct CacheBudgets {
 impl Default for CacheBudgets {
     fn default() -> Self {
         Self {
-            page_bytes: 32 * MIB,
-            text_bytes: 48 * MIB,
-            counts_bytes: 8 * MIB,
+            page_bytes: 16 * MIB,
+            text_bytes: 32 * MIB,
+            counts_bytes: 4 * MIB,
             card_bytes: 4 * MIB,
         }
     }

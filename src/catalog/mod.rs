@@ -180,7 +180,11 @@ struct Dictionary {
     /// `set_starts[i + 1]`.
     set_members: Vec<u16>,
     set_starts: Vec<u32>,
-    set_index: HashMap<Box<[u16]>, u32>,
+    /// Sets by a hash of their members (checked on lookup): a map keyed by the members
+    /// themselves took an allocation for each of hundreds of thousands of sets. Of two
+    /// sets whose hashes collide only the first is found; the second is added again
+    /// when met again, which costs a slot, nothing else.
+    set_index: HashMap<u64, u32>,
 }
 
 /// Builds a catalog from jobs handed over in chunks, so that a million of them never
@@ -275,7 +279,13 @@ impl Dictionary {
             .collect::<Option<Vec<u16>>>()?;
         set.sort_unstable();
         set.dedup();
-        self.set_index.get(set.as_slice()).copied()
+        self.indexed_set(&set)
+    }
+
+    /// The index of the set with exactly these (sorted) members, when indexed.
+    fn indexed_set(&self, members: &[u16]) -> Option<u32> {
+        let index = *self.set_index.get(&members_hash(members))?;
+        (self.members(index) == members).then_some(index)
     }
 
     fn city(&mut self, name: Option<&str>) -> u16 {
@@ -308,16 +318,23 @@ impl Dictionary {
             .collect();
         set.sort_unstable();
         set.dedup();
-        if let Some(&index) = self.set_index.get(set.as_slice()) {
+        if let Some(index) = self.indexed_set(&set) {
             return index;
         }
         let index = u32::try_from(self.set_count()).unwrap_or(u32::MAX);
         self.set_members.extend_from_slice(&set);
         self.set_starts
             .push(u32::try_from(self.set_members.len()).unwrap_or(u32::MAX));
-        self.set_index.insert(set.into_boxed_slice(), index);
+        self.set_index.entry(members_hash(&set)).or_insert(index);
         index
     }
+}
+
+fn members_hash(members: &[u16]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    members.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// An immutable snapshot of the open jobs, newest first.

@@ -71,7 +71,14 @@ impl<'a> Splitter<'a> {
         }
         let mut start = 0;
         while let Some((at, c)) = self.chars.next() {
-            if c.is_alphanumeric() {
+            if c.is_ascii_alphanumeric() {
+                if word.is_empty() {
+                    start = at;
+                }
+                word.push(c.to_ascii_lowercase());
+                continue;
+            }
+            if !c.is_ascii() && c.is_alphanumeric() {
                 if word.is_empty() {
                     start = at;
                 }
@@ -192,7 +199,36 @@ pub struct JobTokenizer {
     /// Terms of the words seen lately. Job texts share most of their words, and
     /// stemming one costs more than looking it up; each indexing thread has its own
     /// copy of the tokenizer, so no lock.
-    seen: std::collections::HashMap<String, String>,
+    seen: std::collections::HashMap<String, String, WordHash>,
+}
+
+/// Hashes short words for [`JobTokenizer::seen`] several times faster than the
+/// standard library's DoS-resistant hash; the words are the index's own texts, not an
+/// attacker's keys (a query's words are never cached).
+#[derive(Clone, Default)]
+struct WordHash;
+
+impl std::hash::BuildHasher for WordHash {
+    type Hasher = WordHasher;
+
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+/// FNV-1a over the bytes, with a final mix so that the map's low bits vary.
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
 }
 
 /// Past this many words [`JobTokenizer::seen`] starts afresh.
@@ -203,7 +239,7 @@ impl JobTokenizer {
         Self {
             analysis,
             stemmer: std::sync::Arc::new(frostem::Stemmer::new(frostem::Algorithm::English)),
-            seen: std::collections::HashMap::new(),
+            seen: std::collections::HashMap::default(),
         }
     }
 
