@@ -208,36 +208,42 @@ fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
     drop(prepare_database(settings)?);
     let progress = SeedProgress::new(count);
     let started = std::time::Instant::now();
-    // Once the rows are in, the text index is built from them (not job by job) while
-    // PostgreSQL builds its own indexes: the two take turns on the cores where either
-    // alone leaves them idle at times. A running server on the same directory waits,
-    // then takes the index up.
-    let (report, text) = std::thread::scope(|scope| {
-        let text = std::sync::Mutex::new(None);
-        let report = seed::load_jobs(settings.database_url.expose(), count, Utc::now(), |event| {
-            if matches!(event, seed::LoadEvent::Started(seed::Phase::Indexes)) {
-                let build = scope.spawn(|| {
-                    let started = std::time::Instant::now();
-                    build_text_index(settings, false).map(|o| (o, started.elapsed()))
-                });
-                *text.lock().unwrap_or_else(|e| e.into_inner()) = Some(build);
-            }
-            progress.report(event);
-        });
+    // The text index is built from the rows as the loaders write them, beside the
+    // load, rather than read back from PostgreSQL after it. Then it is brought up to
+    // date like at a server's start: whatever the load did not hand over is caught up
+    // (or, after a failed load, built anew from the database). A running server on the
+    // same directory waits, then takes the index up.
+    let streamed_index = settings.search_index != crate::search::Location::Memory;
+    let (report, streamed) = std::thread::scope(|scope| {
+        let (sink, chunks) = std::sync::mpsc::sync_channel(TEXT_CHUNKS_QUEUED);
+        let build = streamed_index
+            .then(|| scope.spawn(move || stream_text_index(settings, &chunks, count)));
+        let report = seed::load_jobs(
+            settings.database_url.expose(),
+            count,
+            Utc::now(),
+            streamed_index.then_some(sink),
+            |event| progress.report(event),
+        );
         progress.finish();
-        let built = text.into_inner().unwrap_or_else(|e| e.into_inner());
-        let text = match built {
+        let streamed = match build {
             Some(build) => build
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // The load stopped before its rows were in.
-            None => Ok((None, std::time::Duration::ZERO)),
+            None => Ok(None),
         };
-        (report, text)
+        (report, streamed)
     });
+    let streamed = streamed.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "building the text index beside the load failed; building it from the database");
+        None
+    });
+    let text_started = std::time::Instant::now();
+    let text = build_text_index(settings, true).map(|o| (o, text_started.elapsed()));
     let report = report.context("loading synthetic jobs")?;
     let (text_outcome, text_time) = text.context("building the text index")?;
     let text_seconds = text_time.as_secs_f64();
+    let streamed = streamed.map_or_else(|| "none".to_owned(), |jobs| jobs.to_string());
     let all_seconds = started.elapsed().as_secs_f64();
     tracing::info!(
         jobs = report.jobs,
@@ -256,7 +262,8 @@ fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
     println!(
         "Seeded {} jobs, {} new companies: prepare {:.1} s, rows {:.1} s, \
          indexes and foreign keys {:.1} s ({} rebuilt), VACUUM ANALYZE {:.1} s, \
-         text index {:.1} s beside the indexes ({:?}); {:.1} s in all",
+         text index built beside the load ({} jobs), brought up to date after it in {:.1} s \
+         ({:?}); {:.1} s in all",
         report.jobs,
         report.companies,
         report.prepare_seconds,
@@ -264,11 +271,44 @@ fn seed_bulk(settings: &Settings, count: u64) -> anyhow::Result<()> {
         report.index_seconds,
         report.rebuilt,
         report.vacuum_seconds,
+        streamed,
         text_seconds,
         text_outcome,
         all_seconds
     );
     Ok(())
+}
+
+/// Chunks of a load's words waiting for the text index (5,000 jobs, some 15 MB each).
+const TEXT_CHUNKS_QUEUED: usize = 2;
+
+/// Builds the text index at `SEARCH_INDEX_DIR` from the words a bulk load hands over
+/// through `chunks`; `None` when it handed over none.
+fn stream_text_index(
+    settings: &Settings,
+    chunks: &std::sync::mpsc::Receiver<Vec<crate::domain::open_job::JobText>>,
+    expected: u64,
+) -> anyhow::Result<Option<u64>> {
+    // Technologies are in the database once the first rows are.
+    let Ok(first) = chunks.recv() else {
+        return Ok(None);
+    };
+    let index = crate::search::TextIndex::open(settings.search_index.clone())?;
+    let mut conn = diesel::PgConnection::establish(settings.database_url.expose())?;
+    let names = repo::catalog::technology_names(&mut conn)?;
+    let mut first = Some(first);
+    let built = crate::search::sync::rebuild_from(
+        &mut conn,
+        &index,
+        &names,
+        || {
+            first
+                .take()
+                .unwrap_or_else(|| chunks.recv().unwrap_or_default())
+        },
+        expected,
+    )?;
+    Ok(Some(built))
 }
 
 /// Brings the text index at `SEARCH_INDEX_DIR` up to date (built anew after a large

@@ -87,7 +87,6 @@ pub fn rebuild(
         database,
         changes_through: Some(Utc::now()),
     };
-    let mut logged = Instant::now();
     let built = index.rebuild(
         || {
             let chunk = repo::search::published_after(conn, after, REBUILD_CHUNK)?;
@@ -98,20 +97,7 @@ pub fn rebuild(
         },
         names,
         &through,
-        |done| {
-            progress(done, total);
-            if logged.elapsed() >= PROGRESS_EVERY {
-                logged = Instant::now();
-                let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
-                tracing::info!(
-                    done,
-                    total,
-                    per_second = rate as u64,
-                    seconds_left = (total.saturating_sub(done) as f64 / rate.max(1.0)) as u64,
-                    "building the text index"
-                );
-            }
-        },
+        logged_progress(total, started, progress),
     )?;
     tracing::info!(
         jobs = built,
@@ -119,6 +105,62 @@ pub fn rebuild(
         "text index built"
     );
     Ok(built)
+}
+
+/// Builds the index anew from the jobs `next` hands over (an empty chunk ends them)
+/// instead of reading them from the database: a bulk load hands over the rows it
+/// writes as it writes them, so the index is built beside the load, not after it.
+/// About `total` are expected. Call [`bring_up_to_date`] afterwards: what the load did
+/// not hand over (or a load that failed half-way) is caught up or rebuilt there.
+pub fn rebuild_from(
+    conn: &mut PgConnection,
+    index: &TextIndex,
+    names: &HashMap<String, String>,
+    mut next: impl FnMut() -> Vec<crate::domain::open_job::JobText>,
+    total: u64,
+) -> anyhow::Result<u64> {
+    let _alone = index.exclusive()?;
+    let started = Instant::now();
+    let through = IndexedThrough {
+        layout: LAYOUT_VERSION,
+        database: repo::search::database_identity(conn)?,
+        changes_through: Some(Utc::now()),
+    };
+    let built = index.rebuild(
+        || Ok(next()),
+        names,
+        &through,
+        logged_progress(total, started, &mut |_, _| {}),
+    )?;
+    tracing::info!(
+        jobs = built,
+        seconds = started.elapsed().as_secs_f64(),
+        "text index built beside the load"
+    );
+    Ok(built)
+}
+
+/// A rebuild's progress: handed to `progress`, and logged every [`PROGRESS_EVERY`].
+fn logged_progress<'a>(
+    total: u64,
+    started: Instant,
+    progress: &'a mut dyn FnMut(u64, u64),
+) -> impl FnMut(u64) + 'a {
+    let mut logged = Instant::now();
+    move |done| {
+        progress(done, total);
+        if logged.elapsed() >= PROGRESS_EVERY {
+            logged = Instant::now();
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+            tracing::info!(
+                done,
+                total,
+                per_second = rate as u64,
+                seconds_left = (total.saturating_sub(done) as f64 / rate.max(1.0)) as u64,
+                "building the text index"
+            );
+        }
+    }
 }
 
 /// Takes in the jobs with these ids as they are now.

@@ -5,6 +5,8 @@ use super::description_html::DescriptionHtml;
 use super::generator::{Rng, generate};
 use crate::db::models::{BulkJobRow, JobTechnologyRow, NewCompanyRow};
 use crate::db::schema::{companies, job_technologies, jobs, technologies};
+use crate::domain::job::JobStatus;
+use crate::domain::open_job::JobText;
 use crate::domain::slug::Slug;
 use crate::repo::RepoError;
 use chrono::{DateTime, Utc};
@@ -71,7 +73,18 @@ const LOAD_CONNECTIONS: u64 = 2;
 struct Lookup {
     units: HashMap<&'static str, Vec<i64>>,
     technology_ids: HashMap<String, i64>,
+    company_names: HashMap<i64, String>,
 }
+
+/// Where a load hands over the published jobs' words it writes, for the text index to
+/// be built beside the load (see `search::sync::rebuild_from`).
+pub type TextSink = std::sync::mpsc::SyncSender<Vec<JobText>>;
+
+/// Jobs already in the database are handed to the text sink first, up to this many;
+/// with more, nothing is handed over and the index is built from the database after.
+const EXISTING_HANDED_OVER: i64 = 100_000;
+/// Jobs per chunk handed to the text sink.
+const TEXT_CHUNK: usize = 5_000;
 
 /// Appends `count` synthetic jobs (and the companies they need) to the database at
 /// `database_url`, reporting its phases and the jobs copied so far to `progress`.
@@ -83,6 +96,7 @@ pub fn load_jobs(
     database_url: &str,
     count: u64,
     now: DateTime<Utc>,
+    text: Option<TextSink>,
     progress: impl Fn(LoadEvent) + Sync,
 ) -> Result<BulkReport, RepoError> {
     let started = Instant::now();
@@ -107,6 +121,11 @@ pub fn load_jobs(
             .load::<(String, i64)>(&mut conn)?
             .into_iter()
             .collect(),
+        company_names: companies::table
+            .select((companies::id, companies::name))
+            .load::<(i64, String)>(&mut conn)?
+            .into_iter()
+            .collect(),
     };
     let first_id: i64 = jobs::table
         .select(diesel::dsl::max(jobs::id))
@@ -120,11 +139,18 @@ pub fn load_jobs(
     } else {
         0
     };
+    let text = match text {
+        Some(sink) if existing <= EXISTING_HANDED_OVER => {
+            hand_over_existing(&mut conn, first_id, &sink)?;
+            Some(sink)
+        }
+        _ => None,
+    };
     let prepare_seconds = started.elapsed().as_secs_f64();
 
     progress(LoadEvent::Started(Phase::Rows));
     let rows_started = Instant::now();
-    let copied = copy_rows(database_url, count, first_id, now, &lookup, &progress);
+    let copied = copy_rows(database_url, count, first_id, now, &lookup, text, &progress);
     // Also after a failed load: the batches committed before it are in the table. (A
     // killed loader sends nothing; running servers see its jobs after a restart.)
     let announced = crate::repo::catalog::announce_reload(&mut conn);
@@ -175,6 +201,7 @@ fn copy_rows(
     first_id: i64,
     now: DateTime<Utc>,
     lookup: &Lookup,
+    text: Option<TextSink>,
     progress: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<u64, RepoError> {
     let loaded = AtomicU64::new(0);
@@ -185,6 +212,7 @@ fn copy_rows(
                 let begin = first_id + i64::try_from(worker * share).unwrap_or(0);
                 let end = first_id + i64::try_from(((worker + 1) * share).min(count)).unwrap_or(0);
                 let loaded = &loaded;
+                let text = text.clone();
                 scope.spawn(move || -> Result<(), RepoError> {
                     let mut conn = connect(database_url)?;
                     crate::repo::catalog::quiet_notifications(&mut conn)?;
@@ -209,6 +237,18 @@ fn copy_rows(
                         let batch_end = (next + BATCH as i64).min(end);
                         let (rows, links) =
                             build_batch(&mut rng, &mut html, next..batch_end, lookup, now);
+                        // The words first: the index builds while PostgreSQL copies.
+                        if let Some(sink) = &text {
+                            for chunk in rows.chunks(TEXT_CHUNK) {
+                                let words = chunk.iter().filter_map(|row| job_text(row, lookup));
+                                let words: Vec<JobText> = words.collect();
+                                // A closed sink (the index build failed) leaves the
+                                // index to be built from the database afterwards.
+                                if !words.is_empty() && sink.send(words).is_err() {
+                                    break;
+                                }
+                            }
+                        }
                         conn.transaction(|conn| {
                             diesel::copy_from(jobs::table)
                                 .from_insertable(&rows)
@@ -235,6 +275,50 @@ fn copy_rows(
         })
     })?;
     Ok(loaded.into_inner())
+}
+
+/// The words of a published row for the text index, as the database would give them.
+fn job_text(row: &BulkJobRow, lookup: &Lookup) -> Option<JobText> {
+    if row.status != JobStatus::Published.as_str() {
+        return None;
+    }
+    Some(JobText {
+        id: row.id,
+        published: true,
+        updated_at: row.updated_at,
+        title: row.title.clone(),
+        company: lookup.company_names.get(&row.company_id)?.clone(),
+        city: row.city.clone(),
+        seniority: crate::domain::job::Seniority::parse(row.seniority).ok()?,
+        remote: crate::domain::job::RemotePolicy::parse(row.remote_policy).ok()?,
+        employment: crate::domain::job::EmploymentType::parse(row.employment_type).ok()?,
+        technology_slugs: row
+            .technology_slugs
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        description: row.description.clone(),
+    })
+}
+
+/// Hands the published jobs already in the database (ids below `first_id`) to `sink`.
+fn hand_over_existing(
+    conn: &mut PgConnection,
+    first_id: i64,
+    sink: &TextSink,
+) -> Result<(), RepoError> {
+    let mut after = 0;
+    loop {
+        let chunk = crate::repo::search::published_after(conn, after, TEXT_CHUNK as i64)?;
+        let Some(last) = chunk.last() else {
+            return Ok(());
+        };
+        after = last.id;
+        let chunk: Vec<JobText> = chunk.into_iter().filter(|j| j.id < first_id).collect();
+        if chunk.is_empty() || sink.send(chunk).is_err() || after >= first_id {
+            return Ok(());
+        }
+    }
 }
 
 pub(super) fn connect(database_url: &str) -> Result<PgConnection, RepoError> {

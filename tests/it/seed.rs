@@ -86,8 +86,8 @@ async fn the_bulk_loader_appends_synthetic_jobs_that_the_site_lists() {
         .execute(&mut listener)
         .unwrap();
 
-    let report = jobboard::seed::load_jobs(&app.db.url(), 2_500, Utc::now(), |_| {}).unwrap();
-    let again = jobboard::seed::load_jobs(&app.db.url(), 501, Utc::now(), |_| {}).unwrap();
+    let report = jobboard::seed::load_jobs(&app.db.url(), 2_500, Utc::now(), None, |_| {}).unwrap();
+    let again = jobboard::seed::load_jobs(&app.db.url(), 501, Utc::now(), None, |_| {}).unwrap();
 
     // One "reload" per load, not one notification per job.
     diesel::sql_query("SELECT 1")
