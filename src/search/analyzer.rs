@@ -48,7 +48,8 @@ pub fn terms(text: &str, analysis: Analysis) -> Vec<String> {
 /// rest of their analysis.
 struct Splitter<'a> {
     text: &'a str,
-    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    /// The byte where reading goes on.
+    at: usize,
     /// A ".NET" met right where a word ended ("ASP.NET"): the word after it.
     dotnet: Option<(usize, usize)>,
 }
@@ -57,9 +58,37 @@ impl<'a> Splitter<'a> {
     fn new(text: &'a str) -> Self {
         Self {
             text,
-            chars: text.char_indices().peekable(),
+            at: 0,
             dotnet: None,
         }
+    }
+
+    /// The next character and where it starts.
+    fn next_char(&mut self) -> Option<(usize, char)> {
+        let at = self.at;
+        let c = self.text[at..].chars().next()?;
+        self.at += c.len_utf8();
+        Some((at, c))
+    }
+
+    /// Takes the ASCII letters and digits from here on into `word` at once (most text
+    /// is made of them), and whether there were any.
+    fn ascii_run(&mut self, word: &mut String, start: &mut usize) -> bool {
+        let bytes = self.text.as_bytes();
+        let from = self.at;
+        while bytes.get(self.at).is_some_and(u8::is_ascii_alphanumeric) {
+            self.at += 1;
+        }
+        if self.at == from {
+            return false;
+        }
+        if word.is_empty() {
+            *start = from;
+        }
+        word.push_str(&self.text[from..self.at]);
+        // What the word held is lower-case already.
+        word.make_ascii_lowercase();
+        true
     }
 
     /// The next word into `word` and its byte range in the text; `None` at the end.
@@ -70,14 +99,13 @@ impl<'a> Splitter<'a> {
             return Some(range);
         }
         let mut start = 0;
-        while let Some((at, c)) = self.chars.next() {
-            if c.is_ascii_alphanumeric() {
-                if word.is_empty() {
-                    start = at;
-                }
-                word.push(c.to_ascii_lowercase());
+        loop {
+            if self.ascii_run(word, &mut start) {
                 continue;
             }
+            let Some((at, c)) = self.next_char() else {
+                break;
+            };
             if !c.is_ascii() && c.is_alphanumeric() {
                 if word.is_empty() {
                     start = at;
@@ -141,7 +169,7 @@ impl<'a> Splitter<'a> {
 
     fn skip(&mut self, chars: usize) {
         for _ in 0..chars {
-            self.chars.next();
+            self.next_char();
         }
     }
 }
@@ -339,6 +367,19 @@ mod tests {
         );
         assert_eq!(prose("version 3.11"), ["version", "3", "11"]);
         assert_eq!(prose("C#-heavy"), ["csharp", "heavi"]);
+    }
+
+    #[test]
+    fn words_mix_ascii_and_other_letters() {
+        assert_eq!(
+            name("Düsseldorf MÜNCHEN Łódź"),
+            ["dusseldorf", "munchen", "łodź"]
+        );
+        assert_eq!(
+            prose("C++, C#; Node.js. .NET!"),
+            ["cpp", "csharp", "nodej", "dotnet"]
+        );
+        assert_eq!(prose("Straße42 x"), ["strasse42", "x"]);
     }
 
     #[test]
