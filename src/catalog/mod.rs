@@ -13,7 +13,7 @@ mod sets;
 
 pub use crate::domain::positions::{BestPositions, PositionSet, Ranking};
 use buckets::Buckets;
-use sets::{Plan, ValueSets};
+use sets::{Plan, QuerySet, ValueSets};
 
 use crate::domain::filter::{JobFilter, POSTED_WITHIN_DAYS, Sort};
 use crate::domain::job::{EmploymentType, RemotePolicy, Seniority};
@@ -803,25 +803,20 @@ impl Catalog {
     /// `query` as sets: the open jobs narrowed by company and search words, and one set
     /// per filtered dimension; with `others`, also each dimension's "all filters but
     /// this one".
-    fn plan(&self, query: &CatalogQuery<'_>, compiled: &Compiled, others: bool) -> Plan {
+    fn plan(&self, query: &CatalogQuery<'_>, compiled: &Compiled, others: bool) -> Plan<'_> {
         let sets = self.sets();
         let len = self.entries.len();
-        let mut hard = sets.open_at(compiled.now_micros).jobs.clone();
+        let open = sets.open_at(&self.entries, compiled.now_micros);
+        let mut hard = QuerySet::Shared(open.jobs.clone());
         if let Some(company) = compiled.company_id {
             let list = sets.companies.get(&company).map_or(&[][..], Vec::as_slice);
-            hard.intersect(&PositionSet::of(len, list.iter().copied()));
+            hard = hard.and(&PositionSet::of(len, list.iter().copied()));
         }
         if let Some(text) = query.text {
-            hard.intersect(&text.matched);
+            hard = hard.and(&text.matched);
         }
-        let any_of = |chosen: &[bool], values: &[PositionSet]| -> PositionSet {
-            let mut set = PositionSet::empty(len);
-            for (_, value) in chosen.iter().zip(values).filter(|(c, _)| **c) {
-                set.unite(value);
-            }
-            set
-        };
-        let mut filters: Vec<(Dimension, PositionSet)> = Vec::new();
+        let any_of = |chosen: &[bool], values| QuerySet::any_of(len, chosen, values);
+        let mut filters: Vec<(Dimension, QuerySet<'_>)> = Vec::new();
         if let Some(technologies) = &compiled.technologies {
             filters.push((
                 Dimension::Technology,
@@ -832,7 +827,10 @@ impl Catalog {
             filters.push((Dimension::City, any_of(cities, &sets.cities)));
         }
         if let Some(remote) = compiled.remote {
-            filters.push((Dimension::Remote, sets.remote[remote as usize].clone()));
+            filters.push((
+                Dimension::Remote,
+                QuerySet::Kept(&sets.remote[remote as usize]),
+            ));
         }
         if let Some(levels) = &compiled.seniorities {
             let mut chosen = vec![false; Seniority::ALL.len()];
@@ -844,16 +842,19 @@ impl Catalog {
         if let Some(employment) = compiled.employment {
             filters.push((
                 Dimension::Employment,
-                sets.employment[employment as usize].clone(),
+                QuerySet::Kept(&sets.employment[employment as usize]),
             ));
         }
         if let Some(min) = compiled.min_salary {
-            filters.push((Dimension::Salary, (*self.paying_at_least(min)).clone()));
+            filters.push((
+                Dimension::Salary,
+                QuerySet::Shared(self.paying_at_least(min)),
+            ));
         }
         if let Some(after) = compiled.posted_after_micros {
             filters.push((
                 Dimension::Posted,
-                PositionSet::below(len, self.posted_after(after)),
+                QuerySet::Made(PositionSet::below(len, self.posted_after(after))),
             ));
         }
         if others {
@@ -879,7 +880,7 @@ impl Catalog {
 
     /// The page's positions: the jobs passing everything, from the query's offset in its
     /// order.
-    fn page_of(&self, plan: &Plan, query: &CatalogQuery<'_>) -> Vec<u32> {
+    fn page_of(&self, plan: &Plan<'_>, query: &CatalogQuery<'_>) -> Vec<u32> {
         let all = &plan.all;
         let ranking = query.text.and_then(|t| t.ranking.as_deref());
         match (query.sort, ranking) {
@@ -904,15 +905,14 @@ impl Catalog {
     /// passing every filter but that dimension's.
     fn facets_of(
         &self,
-        plan: &Plan,
+        plan: &Plan<'_>,
         compiled: &Compiled,
         query: &CatalogQuery<'_>,
         now: DateTime<Utc>,
         walk_limit: usize,
     ) -> FacetCounts {
-        let anywhere = plan.anywhere();
-        if anywhere.len() <= walk_limit {
-            let listed: Vec<u32> = anywhere.iter().collect();
+        if plan.anywhere_len() <= walk_limit {
+            let listed: Vec<u32> = plan.anywhere().iter().collect();
             let counting = CatalogQuery {
                 offset: 0,
                 limit: 0,
@@ -1177,8 +1177,8 @@ impl Catalog {
     /// Open jobs per technology, per city and per technology in each city.
     pub fn tally(&self, now: DateTime<Utc>) -> BoardTally {
         let sets = self.sets();
-        let open = sets.open_at(now.timestamp_micros());
-        let open = &open.jobs;
+        let open = sets.open_at(&self.entries, now.timestamp_micros());
+        let open = &*open.jobs;
         let as_count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         let open_jobs = as_count(open.len());
         let remote_jobs = as_count(open.count_common(&sets.remote[RemotePolicy::Remote as usize]));

@@ -3,11 +3,12 @@
 
 use super::{Dimension, Entry};
 use crate::domain::positions::PositionSet;
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 /// The jobs of each filter value, and what is derived from them per snapshot: built
 /// on a snapshot's first filtered query, about 10 MB at a million jobs (80 value sets
-/// of 125 KB, the companies' position lists and an expiry column).
+/// of 125 KB and the companies' position lists).
 #[derive(Debug)]
 pub(super) struct ValueSets {
     pub(super) technologies: Vec<PositionSet>,
@@ -17,8 +18,8 @@ pub(super) struct ValueSets {
     pub(super) employment: Vec<PositionSet>,
     /// A company has a few hundred jobs at most: a list, made a set per query.
     pub(super) companies: std::collections::HashMap<i64, Vec<u32>>,
-    /// Each job's expiry, to find the open jobs without reading every entry.
-    expiry_micros: Vec<i64>,
+    /// Positions in the catalog: the sets' size.
+    len: usize,
     /// The open jobs as last counted (see [`OpenJobs`]).
     open: Mutex<Option<Arc<OpenJobs>>>,
     /// The jobs paying at least an amount, by amount (a few: the form's steps).
@@ -31,7 +32,7 @@ pub(super) struct ValueSets {
 pub(super) struct OpenJobs {
     from: i64,
     until: i64,
-    pub(super) jobs: PositionSet,
+    pub(super) jobs: Arc<PositionSet>,
 }
 
 /// Salary thresholds kept per snapshot; a URL can ask for any amount.
@@ -48,7 +49,7 @@ impl ValueSets {
             seniority: sets(super::Seniority::ALL.len()),
             employment: sets(super::EmploymentType::ALL.len()),
             companies: std::collections::HashMap::new(),
-            expiry_micros: entries.iter().map(|e| e.valid_through_micros).collect(),
+            len: entries.len(),
             open: Mutex::new(None),
             salary_at_least: Mutex::new(Vec::new()),
         };
@@ -74,17 +75,19 @@ impl ValueSets {
     }
 
     /// The jobs open at `now_micros` (not yet expired).
-    pub(super) fn open_at(&self, now_micros: i64) -> Arc<OpenJobs> {
+    /// The jobs of `entries` (the ones the sets were made of) open at `now_micros`;
+    /// read again only once a job has expired since.
+    pub(super) fn open_at(&self, entries: &[Entry], now_micros: i64) -> Arc<OpenJobs> {
         let mut kept = self.open.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(open) = kept.as_ref()
             && (open.from..open.until).contains(&now_micros)
         {
             return open.clone();
         }
-        let len = self.expiry_micros.len();
-        let mut jobs = PositionSet::empty(len);
+        let mut jobs = PositionSet::empty(self.len);
         let (mut from, mut until) = (i64::MIN, i64::MAX);
-        for (position, &expiry) in self.expiry_micros.iter().enumerate() {
+        for (position, entry) in entries.iter().enumerate() {
+            let expiry = entry.valid_through_micros;
             if expiry > now_micros {
                 jobs.insert(u32::try_from(position).unwrap_or(u32::MAX));
                 until = until.min(expiry);
@@ -92,7 +95,11 @@ impl ValueSets {
                 from = from.max(expiry);
             }
         }
-        let open = Arc::new(OpenJobs { from, until, jobs });
+        let open = Arc::new(OpenJobs {
+            from,
+            until,
+            jobs: Arc::new(jobs),
+        });
         // A thread with an older clock reading keeps a newer set.
         if kept.as_ref().is_none_or(|k| k.until <= now_micros) {
             *kept = Some(open.clone());
@@ -114,10 +121,7 @@ impl ValueSets {
         if let Some((_, set)) = kept.iter().find(|(amount, _)| *amount == min) {
             return set.clone();
         }
-        let set = Arc::new(PositionSet::of(
-            self.expiry_micros.len(),
-            by_salary[..paid].iter().copied(),
-        ));
+        let set = Arc::new(PositionSet::of(self.len, by_salary[..paid].iter().copied()));
         if kept.len() >= SALARY_SETS_KEPT {
             kept.clear();
         }
@@ -126,43 +130,96 @@ impl ValueSets {
     }
 }
 
-/// A query as sets: the jobs passing everything, and per filtered dimension the jobs
-/// passing every filter but that one (what that dimension's options count).
-pub(super) struct Plan {
-    pub(super) all: PositionSet,
-    pub(super) others: Vec<(Dimension, PositionSet)>,
+/// A set a query reads: one kept with the snapshot (most filters name one value), or
+/// made for this query. Sets are 125 KB at a million jobs: a query copying each one
+/// it read cost more than the passes over them.
+pub(super) enum QuerySet<'a> {
+    Kept(&'a PositionSet),
+    Shared(Arc<PositionSet>),
+    Made(PositionSet),
 }
 
-impl Plan {
+impl std::ops::Deref for QuerySet<'_> {
+    type Target = PositionSet;
+
+    fn deref(&self) -> &PositionSet {
+        match self {
+            Self::Kept(set) => set,
+            Self::Shared(set) => set,
+            Self::Made(set) => set,
+        }
+    }
+}
+
+impl<'a> QuerySet<'a> {
+    /// The jobs of any `chosen` value (as many as `values`) of `len` positions.
+    pub(super) fn any_of(len: usize, chosen: &[bool], values: &'a [PositionSet]) -> Self {
+        let mut picked = chosen.iter().zip(values).filter(|(c, _)| **c);
+        match (picked.next(), picked.next()) {
+            (None, _) => Self::Made(PositionSet::empty(len)),
+            (Some((_, value)), None) => Self::Kept(value),
+            (Some((_, first)), Some((_, second))) => {
+                let mut set = first.clone();
+                set.unite(second);
+                for (_, value) in picked {
+                    set.unite(value);
+                }
+                Self::Made(set)
+            }
+        }
+    }
+
+    /// The positions in both this set and `other`: in place when the set was made for
+    /// the query, else in a new one (one pass either way).
+    pub(super) fn and(self, other: &PositionSet) -> Self {
+        match self {
+            Self::Made(mut set) => {
+                set.intersect(other);
+                Self::Made(set)
+            }
+            kept => Self::Made(kept.intersection(other)),
+        }
+    }
+}
+
+/// A query as sets: the jobs passing everything, and per filtered dimension the jobs
+/// passing every filter but that one (what that dimension's options count).
+pub(super) struct Plan<'a> {
+    pub(super) all: QuerySet<'a>,
+    pub(super) others: Vec<(Dimension, QuerySet<'a>)>,
+}
+
+impl<'a> Plan<'a> {
     /// `hard` (the open jobs, narrowed by company and text) with the dimension filters
     /// `filters` applied.
-    pub(super) fn new(hard: PositionSet, filters: Vec<(Dimension, PositionSet)>) -> Self {
-        let k = filters.len();
+    pub(super) fn new(hard: QuerySet<'a>, filters: Vec<(Dimension, QuerySet<'a>)>) -> Self {
         // before[i]: hard and the filters before i; the product of those after i is
         // folded in from the end, so that each "all but one" costs two passes.
-        let mut before = Vec::with_capacity(k + 1);
+        let mut before = Vec::with_capacity(filters.len() + 1);
         before.push(hard);
         for (_, set) in &filters {
-            let mut next = before[before.len() - 1].clone();
-            next.intersect(set);
-            before.push(next);
+            let next = before[before.len() - 1].intersection(set);
+            before.push(QuerySet::Made(next));
         }
-        let all = before.pop().unwrap_or_else(|| PositionSet::empty(0));
-        let mut others: Vec<(Dimension, PositionSet)> = Vec::with_capacity(k);
-        let mut after: Option<PositionSet> = None;
+        let none = || QuerySet::Made(PositionSet::empty(0));
+        let all = before.pop().unwrap_or_else(none);
+        let mut others = Vec::with_capacity(filters.len());
+        let mut after: Option<Cow<'_, PositionSet>> = None;
         for (i, (dimension, set)) in filters.iter().enumerate().rev() {
-            let mut other = before.pop().unwrap_or_else(|| PositionSet::empty(0));
-            if let Some(after) = &after {
-                other.intersect(after);
-            }
+            let other = before.pop().unwrap_or_else(none);
+            let other = match &after {
+                Some(after) => other.and(after),
+                None => other,
+            };
             others.push((*dimension, other));
             if i > 0 {
                 after = Some(match after {
-                    Some(mut after) => {
+                    Some(Cow::Owned(mut after)) => {
                         after.intersect(set);
-                        after
+                        Cow::Owned(after)
                     }
-                    None => set.clone(),
+                    Some(Cow::Borrowed(after)) => Cow::Owned(after.intersection(set)),
+                    None => Cow::Borrowed(&**set),
                 });
             }
         }
@@ -172,12 +229,10 @@ impl Plan {
 
     /// `hard` with the filters applied, without the "all but one" sets (for a page
     /// whose counts are known).
-    pub(super) fn all_of(mut hard: PositionSet, filters: Vec<(Dimension, PositionSet)>) -> Self {
-        for (_, set) in &filters {
-            hard.intersect(set);
-        }
+    pub(super) fn all_of(hard: QuerySet<'a>, filters: Vec<(Dimension, QuerySet<'a>)>) -> Self {
+        let all = filters.iter().fold(hard, |all, (_, set)| all.and(set));
         Self {
-            all: hard,
+            all,
             others: Vec::new(),
         }
     }
@@ -187,12 +242,18 @@ impl Plan {
         self.others
             .iter()
             .find(|(d, _)| *d == dimension)
-            .map_or(&self.all, |(_, set)| set)
+            .map_or(&*self.all, |(_, set)| set)
     }
 
-    /// The jobs counted anywhere: passing all filters but at most one.
+    /// How many jobs are counted anywhere: passing all filters but at most one.
+    pub(super) fn anywhere_len(&self) -> usize {
+        let others: Vec<&PositionSet> = self.others.iter().map(|(_, set)| &**set).collect();
+        self.all.union_len(&others)
+    }
+
+    /// The jobs counted anywhere.
     pub(super) fn anywhere(&self) -> PositionSet {
-        let mut anywhere = self.all.clone();
+        let mut anywhere = (*self.all).clone();
         for (_, set) in &self.others {
             anywhere.unite(set);
         }

@@ -81,6 +81,31 @@ impl PositionSet {
         }
     }
 
+    /// The positions in both sets, as a new set.
+    pub fn intersection(&self, other: &Self) -> Self {
+        Self {
+            words: self
+                .words
+                .iter()
+                .zip(&other.words)
+                .map(|(a, b)| a & b)
+                .collect(),
+        }
+    }
+
+    /// How many positions are in this set or any of `others`, without building their
+    /// union.
+    pub fn union_len(&self, others: &[&Self]) -> usize {
+        self.words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| {
+                let word = others.iter().fold(*word, |w, other| w | other.words[i]);
+                word.count_ones() as usize
+            })
+            .sum()
+    }
+
     /// Drops the positions of `other`.
     pub fn subtract(&mut self, other: &Self) {
         for (a, b) in self.words.iter_mut().zip(&other.words) {
@@ -266,5 +291,13 @@ mod tests {
             set.count_common(&below),
             positions.iter().filter(|p| **p < 130).count()
         );
+        let common: Vec<u32> = positions.iter().copied().filter(|p| *p < 130).collect();
+        assert_eq!(set.intersection(&below).iter().collect::<Vec<_>>(), common);
+        let fives = PositionSet::of(1_000, (0..1_000).step_by(5));
+        let either = (0..1_000)
+            .filter(|p| p % 3 == 0 || p % 7 == 0 || p % 5 == 0 || *p < 130)
+            .count();
+        assert_eq!(set.union_len(&[&below, &fives]), either);
+        assert_eq!(set.union_len(&[]), set.len());
     }
 }
