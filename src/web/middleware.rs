@@ -244,6 +244,22 @@ pub async fn canonical_paths(
         .map(ServiceResponse::map_into_left_body)
 }
 
+/// A 64-bit digest of a response body for its ETag, eight bytes a step: a listing's
+/// 60 KB took a byte-at-a-time hash some 80 µs, a tenth of the page's whole cost. The
+/// rotation carries every byte's bits into the low ones too.
+fn body_tag(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let step = |h: u64, word: u64| (h ^ word).wrapping_mul(K).rotate_left(29);
+    let mut words = bytes.chunks_exact(8);
+    let mut h = (&mut words).fold(0xcbf2_9ce4_8422_2325, |h, word| {
+        step(h, u64::from_le_bytes(word.try_into().unwrap_or_default()))
+    });
+    for b in words.remainder() {
+        h = step(h, u64::from(*b));
+    }
+    step(h, bytes.len() as u64)
+}
+
 /// Adds a weak ETag (a hash of the body) to successful pages and answers conditional
 /// requests with 304 Not Modified, using `If-None-Match` first and `If-Modified-Since`
 /// (against the handler's `Last-Modified`) otherwise. Streamed bodies and responses
@@ -283,10 +299,7 @@ pub async fn conditional_get(
             "response body could not be read",
         ));
     };
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let etag = format!("W/\"{hash:016x}\"");
+    let etag = format!("W/\"{:016x}\"", body_tag(&bytes));
     if let Ok(value) = HeaderValue::from_str(&etag) {
         head.headers_mut().insert(header::ETAG, value);
     }
@@ -365,5 +378,19 @@ mod tests {
             canonical_path("/JOBS/%C3%B6/"),
             Some("/jobs/%C3%B6".to_owned())
         );
+    }
+
+    #[test]
+    fn a_body_changed_anywhere_gets_another_tag() {
+        let body: Vec<u8> = (0..1_003_u32).map(|i| (i * 7 % 251) as u8).collect();
+        let tag = body_tag(&body);
+        assert_eq!(tag, body_tag(&body.clone()));
+        for at in [0, 5, 7, 8, 500, 999, 1_000, 1_002] {
+            let mut changed = body.clone();
+            changed[at] ^= 0x80;
+            assert_ne!(body_tag(&changed), tag, "byte {at}");
+        }
+        assert_ne!(body_tag(&body[..1_002]), tag);
+        assert_ne!(body_tag(&[0; 8]), body_tag(&[0; 9]));
     }
 }
