@@ -6,7 +6,8 @@
 //! catalog of their own, so matching a search walks a few thousand compact entries with
 //! the same code the listings use; alerts are claimed in batches and streamed, never
 //! loaded at once; identical searches are matched once (a bounded cache); search words
-//! go to PostgreSQL once per distinct words, among the new jobs only.
+//! are matched by a text index of the new jobs only, built in memory on the first
+//! search with words, with the analysis and ranking of the site's own index.
 //!
 //! Several instances may run at once: batches are claimed with `FOR UPDATE SKIP LOCKED`
 //! and each alert's watermark moves in the transaction that queues its message, so
