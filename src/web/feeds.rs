@@ -48,11 +48,12 @@ pub async fn jobs(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
         ..search.clone()
     };
     let catalog = state.catalog.clone();
-    let _turn = state.catalog.pass_permit().await;
+    let turn = state.catalog.pass_permit().await;
     let text = super::jobs::text_matches(&state, &search.filter).await?;
     let kept = state.catalog.last_change();
     let (jobs, last_change, technologies) = with_conn(&state.pool, move |conn| {
         let found = catalog.search(conn, &newest, text, FEED_ENTRIES as usize, &[], now)?;
+        drop(turn);
         let technologies = repo::technologies::all(conn)?;
         Ok((
             repo::jobs::summaries_in_order_named(conn, &found.ids, &technologies)?,

@@ -132,7 +132,7 @@ pub async fn render_listing(
     let counts = board_counts(state).await?;
     let cities = &counts.cities;
     let catalog = state.catalog.clone();
-    let _turn = state.catalog.pass_permit().await;
+    let turn = state.catalog.pass_permit().await;
     let text = text_matches(state, &search.filter).await?;
     let kept = state.catalog.last_change();
     let (found, jobs, technologies, last_change) = with_conn(&state.pool, move |conn| {
@@ -144,6 +144,7 @@ pub async fn render_listing(
             &SALARY_STEPS,
             now,
         )?;
+        drop(turn);
         let technologies = repo::technologies::all(conn)?;
         let jobs = repo::jobs::summaries_in_order_named(conn, &found.ids, &technologies)?;
         Ok((
