@@ -74,7 +74,6 @@ impl ValueSets {
         built
     }
 
-    /// The jobs open at `now_micros` (not yet expired).
     /// The jobs of `entries` (the ones the sets were made of) open at `now_micros`;
     /// read again only once a job has expired since.
     pub(super) fn open_at(&self, entries: &[Entry], now_micros: i64) -> Arc<OpenJobs> {

@@ -85,9 +85,9 @@ impl<'a> Splitter<'a> {
         if word.is_empty() {
             *start = from;
         }
+        let held = word.len();
         word.push_str(&self.text[from..self.at]);
-        // What the word held is lower-case already.
-        word.make_ascii_lowercase();
+        word[held..].make_ascii_lowercase();
         true
     }
 

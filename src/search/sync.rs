@@ -77,34 +77,15 @@ pub fn rebuild(
     database: String,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<u64> {
-    let started = Instant::now();
     let total = repo::search::published_count(conn)?;
     let mut after = 0;
-    // The change time is taken before reading: whatever commits during the rebuild is
-    // caught up afterwards (or arrives as a notification).
-    let through = IndexedThrough {
-        layout: LAYOUT_VERSION,
-        database,
-        changes_through: Some(Utc::now()),
-    };
-    let built = index.rebuild(
-        || {
-            let chunk = repo::search::published_after(conn, after, REBUILD_CHUNK)?;
-            if let Some(last) = chunk.last() {
-                after = last.id;
-            }
-            Ok(chunk)
-        },
-        names,
-        &through,
-        logged_progress(total, started, progress),
-    )?;
-    tracing::info!(
-        jobs = built,
-        seconds = started.elapsed().as_secs_f64(),
-        "text index built"
-    );
-    Ok(built)
+    rebuild_with(index, names, database, total, progress, || {
+        let chunk = repo::search::published_after(conn, after, REBUILD_CHUNK)?;
+        if let Some(last) = chunk.last() {
+            after = last.id;
+        }
+        Ok(chunk)
+    })
 }
 
 /// Builds the index anew from the jobs `next` hands over (an empty chunk ends them)
@@ -120,22 +101,38 @@ pub fn rebuild_from(
     total: u64,
 ) -> anyhow::Result<u64> {
     let _alone = index.exclusive()?;
+    let database = repo::search::database_identity(conn)?;
+    rebuild_with(index, names, database, total, &mut |_, _| {}, || Ok(next()))
+}
+
+/// Builds the index anew from the chunks `load` reads (an empty one ends them), marked
+/// as of `database` and of the time it started, with its progress logged.
+fn rebuild_with(
+    index: &TextIndex,
+    names: &HashMap<String, String>,
+    database: String,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64),
+    load: impl FnMut() -> anyhow::Result<Vec<crate::domain::open_job::JobText>>,
+) -> anyhow::Result<u64> {
     let started = Instant::now();
+    // The change time is taken before reading: whatever commits during the rebuild is
+    // caught up afterwards (or arrives as a notification).
     let through = IndexedThrough {
         layout: LAYOUT_VERSION,
-        database: repo::search::database_identity(conn)?,
+        database,
         changes_through: Some(Utc::now()),
     };
     let built = index.rebuild(
-        || Ok(next()),
+        load,
         names,
         &through,
-        logged_progress(total, started, &mut |_, _| {}),
+        logged_progress(total, started, progress),
     )?;
     tracing::info!(
         jobs = built,
         seconds = started.elapsed().as_secs_f64(),
-        "text index built beside the load"
+        "text index built"
     );
     Ok(built)
 }

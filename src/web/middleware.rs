@@ -244,9 +244,9 @@ pub async fn canonical_paths(
         .map(ServiceResponse::map_into_left_body)
 }
 
-/// A 64-bit digest of a response body for its ETag, eight bytes a step: a listing's
-/// 60 KB took a byte-at-a-time hash some 80 µs, a tenth of the page's whole cost. The
-/// rotation carries every byte's bits into the low ones too.
+/// A 64-bit digest of a response body for its ETag, eight bytes a step: hashing a
+/// byte at a time was 5 % of a deep page's CPU (perf, at a million jobs). The rotation
+/// carries every byte's bits into the low ones too.
 fn body_tag(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let step = |h: u64, word: u64| (h ^ word).wrapping_mul(K).rotate_left(29);
